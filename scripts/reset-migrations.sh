@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Development only, until the first release: throws away both migration sets and creates one "Initial"
+# migration per provider from the current model. Never use this once a database exists that must be kept.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rm -f src/Warden/Persistence/Migrations/Sqlite/*.cs src/Warden/Persistence/Migrations/Postgres/*.cs
+exec scripts/add-migration.sh Initial

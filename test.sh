@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every test: build once, then the .NET suite (SQLite, and PostgreSQL too when WARDEN_TEST_POSTGRES is set).
+set -uo pipefail
+cd "$(dirname "$0")"
+dotnet build Warden.slnx -c Release -nologo -clp:ErrorsOnly || exit 1
+log=$(mktemp)
+dotnet test --project tests/Warden.Tests -c Release --no-build 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+passed=$(grep -oE 'succeeded: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+failed=$(grep -oE 'failed: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+echo "dotnet: ${passed:-0} passed, ${failed:-0} failed"
+rm -f "$log"
+exit "$status"
