@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -90,9 +91,18 @@ public static class ApiBody
             return (null, ApiErrors.Detail(StatusCodes.Status415UnsupportedMediaType,
                 $"Unsupported media type \"{contentType ?? ""}\" in request."));
         }
+        var bytes = buffer.ToArray();
         try
         {
-            var node = JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
+            _ = StrictUtf8.GetCharCount(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return (null, ApiErrors.Detail(StatusCodes.Status400BadRequest, "JSON parse error - the body is not valid UTF-8"));
+        }
+        try
+        {
+            var node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
             return (node, null);
         }
         catch (JsonException ex)
@@ -105,6 +115,8 @@ public static class ApiBody
             return (null, ApiErrors.Detail(StatusCodes.Status400BadRequest, $"JSON parse error - {FirstLine(ex.Message)}"));
         }
     }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static bool IsJson(string contentType)
     {
