@@ -1,6 +1,7 @@
 using Warden.Api;
 using Warden.Cli;
 using Warden.Core;
+using Warden.Enterprise.Stages.AccountLockdown;
 using Warden.Persistence;
 
 namespace Warden;
@@ -19,6 +20,7 @@ public sealed class Program
         builder.Services.AddWardenApi();
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddCore(builder.Configuration);
+        builder.Services.AddAccountLockdown();
 
         var app = builder.Build();
         app.UseWardenApi();

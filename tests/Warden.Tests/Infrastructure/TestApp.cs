@@ -22,17 +22,21 @@ namespace Warden.Tests.Infrastructure;
 public sealed class TestApp : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
     public string Provider { get; }
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
-    private TestApp(string provider, Dictionary<string, string?> settings)
+    private TestApp(string provider, Dictionary<string, string?> settings, Action<IServiceCollection>? services)
     {
         Provider = provider;
         _settings = settings;
+        _services = services;
     }
 
-    public static async Task<TestApp> StartAsync(string provider = TestDatabase.Sqlite, Dictionary<string, string?>? settings = null)
+    /// <summary>Starts the server; <paramref name="services"/> may add or replace services (test hooks).</summary>
+    public static async Task<TestApp> StartAsync(string provider = TestDatabase.Sqlite, Dictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         foreach (var (key, value) in settings ?? [])
@@ -41,7 +45,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
         // Cheap hashes keep tests fast; the format and the code path are the production ones.
         database.TryAdd("Passwords:Iterations", "1000");
-        var app = new TestApp(provider, database);
+        var app = new TestApp(provider, database, services);
         _ = app.Server; // start: migrations and bootstrap run now
         return app;
     }
@@ -58,6 +62,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Clock);
+            _services?.Invoke(services);
         });
     }
 
