@@ -38,7 +38,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public static async Task<TestApp> StartAsync(string provider = TestDatabase.Sqlite, Dictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null)
     {
-        var database = await TestDatabase.CreateAsync(provider);
+        // Settings that name a database of their own (an empty one, say) replace the fresh copy.
+        var database = settings?.ContainsKey("Database:Provider") == true ? [] : await TestDatabase.CreateAsync(provider);
         foreach (var (key, value) in settings ?? [])
         {
             database[key] = value;
