@@ -308,11 +308,9 @@ public static class ApiBody
                 {
                     if (a?.PrimaryKey ?? false)
                     {
-                        if (value is JsonValue pv && pv.GetValueKind() == JsonValueKind.String)
-                        {
-                            errors.InvalidPk(field.Name, pv.GetValue<string>());
-                        }
-                        else if (number is not null)
+                        // DRF's PrimaryKeyRelatedField: a number that matches nothing "does not exist"; anything the
+                        // database cannot compare with an integer key is an "incorrect type".
+                        if (number is not null)
                         {
                             errors.InvalidPk(field.Name, number.Value);
                         }
@@ -337,9 +335,11 @@ public static class ApiBody
                 }
                 if (a?.PrimaryKey ?? false)
                 {
+                    // Django's UUIDField refuses the value before any lookup, with its own message.
                     if (value is JsonValue pv && pv.GetValueKind() is JsonValueKind.String or JsonValueKind.Number)
                     {
-                        errors.InvalidPk(field.Name, pv.GetValueKind() == JsonValueKind.String ? pv.GetValue<string>() : pv.ToJsonString());
+                        var text = pv.GetValueKind() == JsonValueKind.String ? pv.GetValue<string>() : pv.ToJsonString();
+                        errors.Add(field.Name, $"\u201c{text}\u201d is not a valid UUID.");
                     }
                     else
                     {

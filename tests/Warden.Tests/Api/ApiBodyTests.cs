@@ -74,7 +74,7 @@ public sealed class ApiBodyTests
              "kind": ["\"c\" is not a valid choice."],
              "attributes": ["Expected a dictionary of items but got type \"list\"."],
              "items": ["Expected a list of items but got type \"str\"."],
-             "user": ["Invalid pk \"abc\" - object does not exist."],
+             "user": ["Incorrect type. Expected pk value, received str."],
              "when": ["Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]."]}
             """, body);
     }
@@ -103,6 +103,14 @@ public sealed class ApiBodyTests
         AssertJson("""{"user": ["Incorrect type. Expected pk value, received bool."]}""", body);
         (_, body, _) = await ReadAsync("""{"name": "x", "user": [1]}""");
         AssertJson("""{"user": ["Incorrect type. Expected pk value, received list."]}""", body);
+    }
+
+    [Fact]
+    public async Task ANumericPrimaryKeyIsLookedUpEvenWhenSentAsText()
+    {
+        var (status, _, parsed) = await ReadAsync("""{"name": "x", "user": "42"}""");
+        Assert.Equal(200, status);
+        Assert.Equal(42, parsed!.Value.User);
     }
 
     [Fact]
