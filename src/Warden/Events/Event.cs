@@ -39,6 +39,10 @@ internal sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         b.Property(e => e.Expires).HasColumnName("expires");
         b.Property(e => e.Brand).HasColumnName("brand").HasConversion(
             v => v == null ? null : v.ToJsonString((System.Text.Json.JsonSerializerOptions?)null),
-            v => v == null ? null : JsonNode.Parse(v, null, default) as JsonObject);
+            v => v == null ? null : JsonNode.Parse(v, null, default) as JsonObject,
+            new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<JsonObject?>(
+                (a, c) => JsonNode.DeepEquals(a, c),
+                v => v == null ? 0 : v.ToJsonString((System.Text.Json.JsonSerializerOptions?)null).GetHashCode(StringComparison.Ordinal),
+                v => v == null ? null : (JsonObject)v.DeepClone()));
     }
 }
