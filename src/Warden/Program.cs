@@ -2,6 +2,7 @@ using Warden.Api;
 using Warden.Cli;
 using Warden.Core;
 using Warden.Persistence;
+using Warden.Web;
 
 namespace Warden;
 
@@ -23,6 +24,7 @@ public sealed class Program
         var app = builder.Build();
         app.UseWardenApi();
         app.MapRootApi();
+        app.MapWebInterface();
         return app;
     }
 }
