@@ -64,27 +64,22 @@ public static class WebInterface
         }
         var brand = await brands.ResolveAsync(context, cancellationToken);
         var invalidation = await FlowSlugAsync(db, brand?.FlowInvalidationId, cancellationToken);
-        var logout = invalidation is null
-            ? """<p class="alert alert-warning" id="logout-unavailable">Logging out is not available: this brand has no invalidation flow configured.</p>"""
-            : $"""<a class="button" id="logout" href="/if/flow/{HtmlPage.Encode(Uri.EscapeDataString(invalidation))}/">Log out</a>""";
-        var admin = await permissions.IsSuperuserAsync(user, cancellationToken)
-            ? """<a href="/if/admin/" id="admin-link">Admin interface</a>"""
-            : "";
+        var admin = await permissions.IsSuperuserAsync(user, cancellationToken) ? AdminLink : "";
+        var logout = invalidation is null ? "" : $"""<a id="logout" href="/if/flow/{HtmlPage.Encode(Uri.EscapeDataString(invalidation))}/">Log out</a>""";
+        var logoutUnavailable = invalidation is null ? LogoutUnavailable : "";
         var body = $"""
-            {TopBar(brand, admin)}
+            {TopBar(brand, admin + logout)}
             <main id="user" class="card wide" data-user-pk="{user.Id}">
             <h1>Your account</h1>
             <dl class="details">
             <dt>Username</dt><dd id="user-username">{HtmlPage.Encode(user.Username)}</dd>
             <dt>Name</dt><dd id="user-name">{HtmlPage.Encode(user.Name)}</dd>
             </dl>
-            <section aria-labelledby="security-heading" id="security">
-            <h2 id="security-heading">Security</h2>
-            <!-- ACCOUNT LOCKDOWN (self-service): the lockdown work puts its "Lock my account" card here; user.js wires
-                 it to startAccountLockdown() in api.js, which POSTs an empty object to /api/v3/core/users/account_lockdown/. -->
+            {logoutUnavailable}
+            <!-- ACCOUNT LOCKDOWN (self-service): the lockdown work puts its "Account Lockdown" card with the "Lock my account"
+                 button here; user.js wires it to startAccountLockdown() in api.js, which POSTs an empty object to
+                 /api/v3/core/users/account_lockdown/ and navigates to the returned link. -->
             <div id="account-lockdown-slot"></div>
-            </section>
-            <p>{logout}</p>
             </main>
             """;
         return new HtmlPage(PageTitle("My account", brand), body, "user.js");
@@ -126,6 +121,11 @@ public static class WebInterface
 
     private static async Task<string?> FlowSlugAsync(WardenDbContext db, Guid? flowId, CancellationToken cancellationToken) =>
         flowId is null ? null : await db.Set<Flow>().Where(f => f.Id == flowId).Select(f => f.Slug).FirstOrDefaultAsync(cancellationToken);
+
+    private const string AdminLink = """<a href="/if/admin/" id="admin-link">Admin interface</a>""";
+
+    private const string LogoutUnavailable =
+        """<p class="alert alert-warning" id="logout-unavailable">Logging out is not available: this brand has no invalidation flow configured.</p>""";
 
     private const string HomeLink = """<p><a href="/">Home</a></p>""";
 
