@@ -91,18 +91,17 @@ function pendingUser(challenge) {
     cancel ? [" ", h("a", { href: cancel }, "Not you?")] : null);
 }
 
-/** A labelled single control with help text and errors. */
-function group({ label, required, control, help, helpHtml, messages }) {
+/** A labelled single control with its help text (server-authored HTML, as in authentik) and its errors. */
+function group({ label, required, control, helpHtml, messages }) {
   const id = control.id || uniqueId("field");
   control.id = id;
-  const helpId = help || helpHtml ? `${id}-help` : null;
+  const helpId = helpHtml ? `${id}-help` : null;
   const errorsId = messages?.length ? `${id}-errors` : null;
   describe(control, [errorsId, helpId], Boolean(errorsId));
   return h("div", { class: errorsId ? "group invalid" : "group" },
     h("label", { for: id }, label, required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
     control,
-    helpHtml ? trustedHtml(h("p", { class: "help", id: helpId }), helpHtml) : null,
-    help ? h("p", { class: "help", id: helpId }, help) : null,
+    helpHtml ? trustedHtml(h("div", { class: "help", id: helpId }), helpHtml) : null,
     fieldErrors(messages, errorsId));
 }
 
@@ -261,7 +260,7 @@ function promptField(field, messages) {
         element: h("div", { class: errorsId ? "group check invalid" : "group check" },
           h("div", { class: "check-row" }, input,
             h("label", { for: id }, field.label, required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null)),
-          help ? trustedHtml(h("p", { class: "help", id: helpId }), help) : null,
+          help ? trustedHtml(h("div", { class: "help", id: helpId }), help) : null,
           fieldErrors(messages, errorsId)),
         collect: () => [key, input.checked],
       };
@@ -278,7 +277,7 @@ function promptField(field, messages) {
       const fieldset = h("fieldset", { class: errorsId ? "group radios invalid" : "group radios", id },
         h("legend", {}, field.label, required ? h("span", { class: "required", "aria-hidden": "true" }, " *") : null),
         radios.map(({ radio, label }) => h("div", { class: "check-row" }, radio, label)),
-        help ? trustedHtml(h("p", { class: "help", id: helpId }), help) : null,
+        help ? trustedHtml(h("div", { class: "help", id: helpId }), help) : null,
         fieldErrors(messages, errorsId));
       describe(fieldset, [errorsId, helpId], false);
       if (errorsId) radios.forEach(({ radio }) => radio.setAttribute("aria-invalid", "true"));
