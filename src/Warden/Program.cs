@@ -3,6 +3,7 @@ using Warden.Cli;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
 using Warden.Persistence;
+using Warden.Web;
 
 namespace Warden;
 
@@ -25,6 +26,7 @@ public sealed class Program
         var app = builder.Build();
         app.UseWardenApi();
         app.MapRootApi();
+        app.MapWebInterface();
         return app;
     }
 }
