@@ -1,4 +1,5 @@
 using Warden.Api;
+using Warden.Api.OpenApi;
 using Warden.Cli;
 using Warden.Core;
 using Warden.Persistence;
@@ -23,6 +24,7 @@ public sealed class Program
         var app = builder.Build();
         app.UseWardenApi();
         app.MapRootApi();
+        app.MapOpenApiDocument();
         return app;
     }
 }
