@@ -102,8 +102,6 @@ public sealed class OpenApiDocumentTests
              "ValidationErrorResponse": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ValidationError"}}}, "description": ""}}
             """, components["responses"]);
         AssertJson("""{"authentik": {"type": "http", "scheme": "bearer"}}""", components["securitySchemes"]);
-        AssertJson("""{"in": "query", "name": "page", "schema": {"type": "integer"}, "description": "A page number within the paginated result set."}""",
-            components["parameters"]!["QueryPaginationPage"]);
         Assert.Equal("schema_retrieve", document["paths"]!["/schema/"]!["get"]!["operationId"]!.GetValue<string>());
     }
 
@@ -272,6 +270,13 @@ public sealed class OpenApiDocumentTests
         AssertJson("""[{"in": "path", "name": "number", "schema": {"type": "integer"}, "required": true}]""",
             paths["/test/widgets/by_number/{number}/"]!["get"]!["parameters"]);
 
+        AssertJson("""
+            {"QueryName": {"in": "query", "name": "name", "schema": {"type": "string"}},
+             "QueryPaginationOrdering": {"in": "query", "name": "ordering", "schema": {"type": "string"}, "description": "Which field to use when ordering the results."},
+             "QueryPaginationPage": {"in": "query", "name": "page", "schema": {"type": "integer"}, "description": "A page number within the paginated result set."},
+             "QueryPaginationPageSize": {"in": "query", "name": "page_size", "schema": {"type": "integer"}, "description": "Number of results to return per page."},
+             "QuerySearch": {"in": "query", "name": "search", "schema": {"type": "string"}, "description": "A search term."}}
+            """, document.Document["components"]!["parameters"]);
         var schemas = document.Document["components"]!["schemas"]!;
         AssertJson("""
             {"type": "object", "description": "Widget Serializer",
@@ -333,6 +338,47 @@ public sealed class OpenApiDocumentTests
             {"type": "object", "properties": {"user": {"type": "integer", "nullable": true, "description": "User to lock"}}}
             """, schemas["WidgetLockRequest"]);
         AssertJson("""{"type": "object", "properties": {"link": {"type": "string"}}, "required": ["link"]}""", schemas["Link"]);
+    }
+
+    [Fact]
+    public void PolymorphicRecordsBecomeOneOfWithTheirDiscriminator()
+    {
+        var app = WebApplication.CreateSlimBuilder().Build();
+        app.MapPost("/api/v3/test/executor/{flow_slug}/", (string flow_slug) => TypedResults.Ok()).Operation("test_executor_solve", "test")
+            .Query([new QueryParameter("query", QueryType.String, "Querystring as received", Required: true)])
+            .Request<ChallengeAnswer>(required: false).Response<Challenge>();
+
+        var document = OpenApiDocumentGenerator.Generate(Endpoints(app));
+
+        Assert.Empty(document.Problems);
+        var operation = document.Document["paths"]!["/test/executor/{flow_slug}/"]!["post"]!;
+        AssertJson("""
+            [{"in": "path", "name": "flow_slug", "schema": {"type": "string"}, "required": true},
+             {"in": "query", "name": "query", "schema": {"type": "string"}, "description": "Querystring as received", "required": true}]
+            """, operation["parameters"]);
+        AssertJson("""{"content": {"application/json": {"schema": {"$ref": "#/components/schemas/FlowChallengeResponseRequest"}}}}""", operation["requestBody"]);
+        var schemas = document.Document["components"]!["schemas"]!;
+        AssertJson("""
+            {"oneOf": [{"$ref": "#/components/schemas/AccessDeniedChallenge"}, {"$ref": "#/components/schemas/PasswordChallenge"}],
+             "discriminator": {"propertyName": "component", "mapping": {
+               "ak-stage-access-denied": "#/components/schemas/AccessDeniedChallenge",
+               "ak-stage-password": "#/components/schemas/PasswordChallenge"}}}
+            """, schemas["ChallengeTypes"]);
+        AssertJson("""
+            {"type": "object",
+             "properties": {"component": {"type": "string"}, "pending_user": {"type": "string"}, "error_message": {"type": "string", "nullable": true}},
+             "required": ["error_message", "pending_user"]}
+            """, schemas["AccessDeniedChallenge"]);
+        Assert.Equal("component", schemas["AccessDeniedChallenge"]!["properties"]!.AsObject().First().Key);
+        AssertJson("""
+            {"oneOf": [{"$ref": "#/components/schemas/PasswordChallengeResponseRequest"}],
+             "discriminator": {"propertyName": "component", "mapping": {"ak-stage-password": "#/components/schemas/PasswordChallengeResponseRequest"}}}
+            """, schemas["FlowChallengeResponseRequest"]);
+        AssertJson("""
+            {"type": "object",
+             "properties": {"component": {"type": "string", "minLength": 1}, "password": {"type": "string", "minLength": 1}},
+             "required": ["password"]}
+            """, schemas["PasswordChallengeResponseRequest"]);
     }
 
     private static List<Endpoint> Endpoints(IEndpointRouteBuilder app) => app.DataSources.SelectMany(s => s.Endpoints).ToList();
@@ -416,4 +462,24 @@ public sealed class OpenApiDocumentTests
 
     [ApiSchema("Widget")]
     public sealed record ImpostorWidget(int Pk);
+
+    [ApiSchema("ChallengeTypes")]
+    [System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "component")]
+    [System.Text.Json.Serialization.JsonDerivedType(typeof(DeniedChallenge), "ak-stage-access-denied")]
+    [System.Text.Json.Serialization.JsonDerivedType(typeof(PasswordChallenge), "ak-stage-password")]
+    public abstract record Challenge(string PendingUser);
+
+    [ApiSchema("AccessDeniedChallenge")]
+    public sealed record DeniedChallenge(string PendingUser, string? ErrorMessage) : Challenge(PendingUser);
+
+    [ApiSchema("PasswordChallenge")]
+    public sealed record PasswordChallenge(string PendingUser, string RecoveryUrl = "") : Challenge(PendingUser);
+
+    [ApiSchema("FlowChallengeResponseRequest")]
+    [System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "component")]
+    [System.Text.Json.Serialization.JsonDerivedType(typeof(PasswordAnswer), "ak-stage-password")]
+    public abstract record ChallengeAnswer;
+
+    [ApiSchema("PasswordChallengeResponseRequest")]
+    public sealed record PasswordAnswer(string Password) : ChallengeAnswer;
 }

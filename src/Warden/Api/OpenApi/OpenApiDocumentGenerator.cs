@@ -40,6 +40,7 @@ public static partial class OpenApiDocumentGenerator
         var components = new SchemaComponents(problems);
         var operations = new List<(string Path, string Method, JsonObject Operation)>();
         var operationIds = new HashSet<string>(StringComparer.Ordinal);
+        var sharedParameters = new SortedSet<string>(StringComparer.Ordinal);
 
         foreach (var endpoint in endpoints.OfType<RouteEndpoint>())
         {
@@ -65,7 +66,7 @@ public static partial class OpenApiDocumentGenerator
                 problems.Add($"operationId {operation.OperationId} is used by more than one endpoint ({route})");
                 continue;
             }
-            operations.Add((OpenApiPath(route), methods[0].ToUpperInvariant(), Operation(endpoint, operation, components, problems)));
+            operations.Add((OpenApiPath(route), methods[0].ToUpperInvariant(), Operation(endpoint, operation, components, sharedParameters, problems)));
         }
 
         components.AddErrorSchemas();
@@ -93,7 +94,7 @@ public static partial class OpenApiDocumentGenerator
             ["components"] = new JsonObject
             {
                 ["schemas"] = components.ToJson(),
-                ["parameters"] = SharedParameterComponents(components),
+                ["parameters"] = SharedParameterComponents(components, sharedParameters),
                 ["responses"] = new JsonObject
                 {
                     ["GenericErrorResponse"] = ErrorResponse("GenericError"),
@@ -118,7 +119,8 @@ public static partial class OpenApiDocumentGenerator
     [GeneratedRegex(@"\{\*{0,2}([A-Za-z_][A-Za-z0-9_]*)[^}]*\}")]
     private static partial Regex RouteParameter();
 
-    private static JsonObject Operation(RouteEndpoint endpoint, ApiOperation operation, SchemaComponents components, List<string> problems)
+    private static JsonObject Operation(
+        RouteEndpoint endpoint, ApiOperation operation, SchemaComponents components, ISet<string> sharedParameters, List<string> problems)
     {
         var result = new JsonObject { ["operationId"] = operation.OperationId };
         if (operation.Description is { } description)
@@ -137,7 +139,7 @@ public static partial class OpenApiDocumentGenerator
             .OrderBy(p => p.Name, StringComparer.Ordinal);
         foreach (var parameter in query)
         {
-            parameters.Add(QueryParameterObject(parameter, components));
+            parameters.Add(QueryParameterObject(parameter, components, sharedParameters));
         }
         if (parameters.Count > 0)
         {
@@ -275,12 +277,13 @@ public static partial class OpenApiDocumentGenerator
             : null;
     }
 
-    private static JsonObject QueryParameterObject(QueryParameter parameter, SchemaComponents components)
+    private static JsonObject QueryParameterObject(QueryParameter parameter, SchemaComponents components, ISet<string> sharedParameters)
     {
         foreach (var (component, shared) in SharedParameters)
         {
             if (shared.Name == parameter.Name && shared.Type == parameter.Type && parameter.Choices is null && !parameter.Required)
             {
+                sharedParameters.Add(component);
                 return new JsonObject { ["$ref"] = "#/components/parameters/" + component };
             }
         }
@@ -312,10 +315,11 @@ public static partial class OpenApiDocumentGenerator
         return result;
     }
 
-    private static JsonObject SharedParameterComponents(SchemaComponents components)
+    /// <summary>The shared parameters the operations refer to (authentik's document has them all; an unused one is lint).</summary>
+    private static JsonObject SharedParameterComponents(SchemaComponents components, ISet<string> used)
     {
         var result = new JsonObject();
-        foreach (var (component, parameter) in SharedParameters)
+        foreach (var (component, parameter) in SharedParameters.Where(p => used.Contains(p.Component)))
         {
             result[component] = QueryParameterInline(parameter, components);
         }

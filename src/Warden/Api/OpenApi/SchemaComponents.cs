@@ -22,6 +22,8 @@ namespace Warden.Api.OpenApi;
 /// <see cref="ApiSchemaAttribute.ReadOnly"/>), and a property is required when its constructor parameter has
 /// no default value. A property written only when it is not null (<c>JsonIgnore(WhenWritingNull)</c>) is
 /// optional and not nullable.</item>
+/// <item>A base record with <c>[JsonDerivedType]</c> attributes is <c>oneOf</c> its derived records with a
+/// <c>discriminator</c> (authentik's <c>ChallengeTypes</c>); each derived record's schema has the discriminator.</item>
 /// <item><c>Paginated&lt;T&gt;</c> is authentik's <c>Paginated&lt;Name&gt;List</c> with <c>Pagination</c> and
 /// <c>Autocomplete</c>; string fields with choices and C# enums are named enum components.</item>
 /// </list>
@@ -61,6 +63,10 @@ public sealed class SchemaComponents
     /// <summary>A request body's schema: a reference to <c>&lt;Name&gt;</c> or <c>Patched&lt;Name&gt;</c>.</summary>
     public JsonObject RequestBody(Type type, bool partial)
     {
+        if (DerivedTypes(type).Count > 0)
+        {
+            return TypeSchema(type, null, Direction.Request, "");
+        }
         var name = (partial ? "Patched" : "") + ComponentName(type);
         return Register(name, $"request {type.FullName}{(partial ? " (partial)" : "")}", () => RequestObject(type, partial));
     }
@@ -146,6 +152,7 @@ public sealed class SchemaComponents
                 required.Add(field.Name);
             }
         }
+        AddDiscriminator(type, properties, Direction.Request);
         return ObjectSchema(attribute, properties, required);
     }
 
@@ -202,6 +209,7 @@ public sealed class SchemaComponents
             var schema = TypeSchema(property.PropertyType, field, Direction.Response, name);
             properties[name] = Decorate(schema, readOnly, nullable, field?.Description);
         }
+        AddDiscriminator(type, properties, Direction.Response);
         return ObjectSchema(attribute, properties, required);
     }
 
@@ -344,11 +352,76 @@ public sealed class SchemaComponents
         {
             return PaginatedList(t.GetGenericArguments()[0]);
         }
+        if (DerivedTypes(t) is { Count: > 0 } derived)
+        {
+            return Register(ComponentName(t), $"{direction.ToString().ToLowerInvariant()} {t.FullName}", () => Union(t, derived, direction));
+        }
         if (direction == Direction.Request)
         {
             return Register(ComponentName(t), $"request {t.FullName}", () => RequestObject(t, partial: false));
         }
         return Register(ComponentName(t), $"response {t.FullName}", () => ResponseObject(t));
+    }
+
+    /// <summary>
+    /// A polymorphic record (<c>[JsonDerivedType]</c> on its base, as System.Text.Json writes it): <c>oneOf</c> its
+    /// derived records with a <c>discriminator</c> mapping, as authentik's <c>ChallengeTypes</c>.
+    /// </summary>
+    private JsonObject Union(Type type, IReadOnlyList<JsonDerivedTypeAttribute> derived, Direction direction)
+    {
+        var oneOf = new JsonArray();
+        var mapping = new JsonObject();
+        foreach (var subtype in derived)
+        {
+            var reference = TypeSchema(subtype.DerivedType, null, direction, "");
+            oneOf.Add(reference);
+            if (subtype.TypeDiscriminator is { } value)
+            {
+                mapping[value.ToString()!] = reference["$ref"]!.GetValue<string>();
+            }
+        }
+        return new JsonObject
+        {
+            ["oneOf"] = oneOf,
+            ["discriminator"] = new JsonObject { ["propertyName"] = DiscriminatorName(type), ["mapping"] = mapping },
+        };
+    }
+
+    private static IReadOnlyList<JsonDerivedTypeAttribute> DerivedTypes(Type type) =>
+        type.GetCustomAttributes<JsonDerivedTypeAttribute>(inherit: false).ToList();
+
+    private static string DiscriminatorName(Type type) =>
+        type.GetCustomAttribute<JsonPolymorphicAttribute>(inherit: false)?.TypeDiscriminatorPropertyName ?? "$type";
+
+    /// <summary>
+    /// The discriminator System.Text.Json writes for a derived record of a polymorphic base (the record itself has
+    /// no such property): it belongs in the record's schema too, as an optional string.
+    /// </summary>
+    private static void AddDiscriminator(Type type, JsonObject properties, Direction direction)
+    {
+        for (var baseType = type.BaseType; baseType is not null; baseType = baseType.BaseType)
+        {
+            if (DerivedTypes(baseType).Any(d => d.DerivedType == type))
+            {
+                var name = DiscriminatorName(baseType);
+                if (!properties.ContainsKey(name))
+                {
+                    var schema = new JsonObject { ["type"] = "string" };
+                    if (direction == Direction.Request)
+                    {
+                        schema["minLength"] = 1;
+                    }
+                    var existing = properties.ToList();
+                    properties.Clear();
+                    properties[name] = schema;
+                    foreach (var (key, value) in existing)
+                    {
+                        properties[key] = value;
+                    }
+                }
+                return;
+            }
+        }
     }
 
     private static JsonObject WithFormat(JsonObject schema, ApiFieldAttribute? field)
