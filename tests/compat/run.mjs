@@ -13,6 +13,7 @@ import { startWarden } from './lib/server.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const started = Date.now();
 const server = await startWarden();
+console.log(`compat: Warden (pid ${server.pid}) ready at ${server.url} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const stopOnSignal = async () => {
   await server.stop();
   process.exit(130);
@@ -24,6 +25,7 @@ let ok = true;
 try {
   const authentik = loadAuthentikSchema();
   let schema;
+  const schemaStarted = Date.now();
   try {
     schema = await checkSchema({ url: server.url, authentik });
   } catch (error) {
@@ -31,7 +33,9 @@ try {
     schema = { ok: false, identical: 0, allowed: 0, served: [] };
   }
   ok &&= schema.ok;
+  console.log(`compat: schema check took ${((Date.now() - schemaStarted) / 1000).toFixed(1)} s (with reading authentik's schema.yml)`);
 
+  const testsStarted = Date.now();
   const requestsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'warden-compat-run-')), 'requests.json');
   const tests = spawnSync(
     process.execPath,
@@ -43,6 +47,7 @@ try {
     },
   );
   ok &&= tests.status === 0;
+  console.log(`compat: client and comparer tests took ${((Date.now() - testsStarted) / 1000).toFixed(1)} s`);
 
   const requests = fs.existsSync(requestsFile) ? JSON.parse(fs.readFileSync(requestsFile, 'utf8')) : [];
   fs.rmSync(path.dirname(requestsFile), { recursive: true, force: true });
