@@ -39,7 +39,7 @@ try {
   const requestsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'warden-compat-run-')), 'requests.json');
   const tests = spawnSync(
     process.execPath,
-    ['--test', '--test-reporter=spec', 'client.test.mjs', 'lib/schema-diff.test.mjs'],
+    ['--test', '--test-reporter=spec', '--test-timeout=120000', 'client.test.mjs', 'lib/schema-diff.test.mjs'],
     {
       cwd: here,
       stdio: 'inherit',
