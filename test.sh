@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: build once, then the .NET suite (SQLite, and PostgreSQL too when WARDEN_TEST_POSTGRES is set).
+# Every test: build once (Release), then the .NET suite (SQLite, and PostgreSQL too when WARDEN_TEST_POSTGRES
+# is set), then the compatibility checks against the official authentik client on that same build.
 set -uo pipefail
 cd "$(dirname "$0")"
 dotnet build Warden.slnx -c Release -nologo -clp:ErrorsOnly || exit 1
@@ -8,6 +9,9 @@ dotnet test --project tests/Warden.Tests -c Release --no-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 passed=$(grep -oE 'succeeded: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
 failed=$(grep -oE 'failed: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+tests/compat/run.sh 2>&1 | tee "$log"
+compat=${PIPESTATUS[0]}
 echo "dotnet: ${passed:-0} passed, ${failed:-0} failed"
+grep -E '^compat: [0-9]+ operations' "$log" | tail -n 1 || echo "compat: did not complete"
 rm -f "$log"
-exit "$status"
+[ "$status" -eq 0 ] && [ "$compat" -eq 0 ]

@@ -1,4 +1,5 @@
 using Warden.Api;
+using Warden.Api.OpenApi;
 using Warden.Cli;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
@@ -27,6 +28,7 @@ public sealed class Program
         app.UseWardenApi();
         app.MapRootApi();
         app.MapWebInterface();
+        app.MapOpenApiDocument();
         return app;
     }
 }

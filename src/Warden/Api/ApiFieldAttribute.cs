@@ -35,13 +35,35 @@ public sealed class ApiFieldAttribute : Attribute
 
     /// <summary>The field is a string that holds an e-mail address (OpenAPI format email).</summary>
     public bool Email { get; set; }
+
+    /// <summary>An OpenAPI format for the document only, e.g. <c>uri</c> (email, uuid and date-time come from the type).</summary>
+    public string? Format { get; set; }
+
+    /// <summary>
+    /// In a response record: the field is read-only even though the request record has it (or there is no
+    /// request record). Fields a response has and its request record lacks are read-only without this.
+    /// </summary>
+    public bool ReadOnly { get; set; }
 }
 
-/// <summary>Names the OpenAPI component of a request or response record, e.g. <c>UserRequest</c>.</summary>
-[AttributeUsage(AttributeTargets.Class)]
+/// <summary>
+/// Names the OpenAPI component of a request or response record (or of a C# enum), e.g. <c>UserRequest</c>.
+/// A response record <c>User</c> is paired with the request record named <c>UserRequest</c> (or <see cref="Request"/>):
+/// its fields that the request lacks are read-only, and it takes their constraints from the request's fields.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Enum)]
 public sealed class ApiSchemaAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
 
     public string? Description { get; set; }
+
+    /// <summary>The request record this response record is read back as, when it is not named <c>&lt;Name&gt;Request</c>.</summary>
+    public Type? Request { get; set; }
+
+    /// <summary>Every field is read-only (a serializer of read-only fields with no request counterpart).</summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>The object also allows properties it does not list (<c>additionalProperties: {}</c>).</summary>
+    public bool AdditionalProperties { get; set; }
 }

@@ -6,11 +6,21 @@ public sealed record ApiOperation(string OperationId, string Tag, string? Descri
 /// <summary>The request record of an endpoint; <see cref="Partial"/> makes it authentik's <c>Patched…Request</c>.</summary>
 public sealed record ApiRequestBody(Type Type, bool Partial, bool Required = true);
 
-/// <summary>A response an endpoint documents (type null for no body).</summary>
-public sealed record ApiResponse(int Status, Type? Type, string? Description = null);
+/// <summary>
+/// A response an endpoint documents (type null for no body). <see cref="ContentTypes"/> lists the media types
+/// the body is offered in (default <c>application/json</c>). Declaring a 400 or 403 replaces the default
+/// ValidationErrorResponse / GenericErrorResponse every operation otherwise documents.
+/// </summary>
+public sealed record ApiResponse(int Status, Type? Type, string? Description = null, IReadOnlyList<string>? ContentTypes = null);
 
 /// <summary>The query parameters an endpoint documents.</summary>
 public sealed record ApiQueryParameters(IReadOnlyList<QueryParameter> Parameters);
+
+/// <summary>
+/// The type of a route parameter for the OpenAPI document, when neither a route constraint (<c>{id:int}</c>)
+/// nor the handler's parameter type says it (a handler that takes <c>string id</c> to answer DRF's own 404).
+/// </summary>
+public sealed record ApiPathParameter(string Name, QueryType Type, string? Description = null);
 
 public static class ApiEndpointConventions
 {
@@ -29,6 +39,10 @@ public static class ApiEndpointConventions
 
     public static RouteHandlerBuilder Query(this RouteHandlerBuilder builder, IEnumerable<QueryParameter> parameters) =>
         builder.WithMetadata(new ApiQueryParameters(parameters.ToList()));
+
+    /// <summary>Documents a route parameter's type, e.g. <c>.PathParameter("id", QueryType.Int)</c>.</summary>
+    public static RouteHandlerBuilder PathParameter(this RouteHandlerBuilder builder, string name, QueryType type, string? description = null) =>
+        builder.WithMetadata(new ApiPathParameter(name, type, description));
 
     /// <summary>Anonymous callers get 403 <c>Authentication credentials were not provided.</c> before the handler runs.</summary>
     public static TBuilder RequireActor<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

@@ -17,8 +17,12 @@ public enum QueryType
     UuidArray,
 }
 
-/// <summary>A list endpoint's query parameter.</summary>
-public sealed record QueryParameter(string Name, QueryType Type, string? Description = null, string? EnumName = null, string[]? Choices = null);
+/// <summary>
+/// A query parameter (of a list endpoint, or of any operation through <c>.Query(...)</c>); <see cref="Choices"/>
+/// with <see cref="EnumName"/> documents an authentik enum component, <see cref="Required"/> a parameter the
+/// operation cannot do without.
+/// </summary>
+public sealed record QueryParameter(string Name, QueryType Type, string? Description = null, string? EnumName = null, string[]? Choices = null, bool Required = false);
 
 /// <summary>
 /// One viewset's list behaviour: exact-match filters, <c>search</c> over text fields, <c>ordering</c>

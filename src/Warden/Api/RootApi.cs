@@ -18,9 +18,16 @@ public static class RootApi
     }
 
     [ApiSchema("Config", Description = "Serialize authentik Config into DRF Object")]
-    public sealed record RootConfig(ErrorReportingConfig ErrorReporting, IReadOnlyList<string> Capabilities, int CacheTimeout, int CacheTimeoutFlows, int CacheTimeoutPolicies);
+    public sealed record RootConfig(
+        ErrorReportingConfig ErrorReporting,
+        // authentik's CapabilitiesEnum; Warden reports none of them (see GetConfig).
+        [ApiField(Choices = ["can_save_media", "can_save_reports", "can_geo_ip", "can_asn", "can_impersonate", "can_debug", "is_enterprise", "can_request", "can_agent_self_service"], EnumName = "CapabilitiesEnum")]
+        IReadOnlyList<string> Capabilities,
+        int CacheTimeout,
+        int CacheTimeoutFlows,
+        int CacheTimeoutPolicies);
 
-    [ApiSchema("ErrorReportingConfig", Description = "Config for error reporting")]
+    [ApiSchema("ErrorReportingConfig", Description = "Config for error reporting", ReadOnly = true)]
     public sealed record ErrorReportingConfig(bool Enabled, string SentryDsn, string Environment, bool SendPii, double TracesSampleRate);
 
     private static Ok<RootConfig> GetConfig()
