@@ -1,6 +1,7 @@
 using Warden.Api;
 using Warden.Cli;
 using Warden.Core;
+using Warden.Enterprise;
 using Warden.Persistence;
 
 namespace Warden;
@@ -10,6 +11,9 @@ namespace Warden;
 public sealed class Program
 #pragma warning restore CA1052
 {
+    // Once per process: tests start many apps through Main.
+    static Program() => WardenCommandLine.ExtraCommands.Add(LicenseCommands.Create);
+
     /// <summary>The <c>warden</c> command line; <c>serve</c> (the default) runs the app built below.</summary>
     public static Task<int> Main(string[] args) => WardenCommandLine.RunAsync(args, Build);
 
@@ -19,10 +23,13 @@ public sealed class Program
         builder.Services.AddWardenApi();
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddCore(builder.Configuration);
+        builder.Services.AddEnterprise(builder.Configuration);
 
         var app = builder.Build();
         app.UseWardenApi();
+        app.UseEnterprise();
         app.MapRootApi();
+        app.MapLicenseApi();
         return app;
     }
 }
