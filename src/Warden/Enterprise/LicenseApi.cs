@@ -59,15 +59,11 @@ public static class LicenseApi
         group.MapGet("/{license_uuid}/", Retrieve)
             .Operation("enterprise_license_retrieve", Tag, Description)
             .Response<LicenseResponse>();
-        group.MapPut("/{license_uuid}/", (HttpContext http, string license_uuid, WardenDbContext db, Permissions permissions,
-                LicenseKeys keys, InstallIds installIds, LicenseStatus status, AuditLog audit, TimeProvider time, CancellationToken ct) =>
-                Update(http, license_uuid, BodyMode.Full, db, permissions, keys, installIds, status, audit, time, ct))
+        group.MapPut("/{license_uuid}/", Update)
             .Operation("enterprise_license_update", Tag, Description)
             .Request<LicenseRequest>()
             .Response<LicenseResponse>();
-        group.MapPatch("/{license_uuid}/", (HttpContext http, string license_uuid, WardenDbContext db, Permissions permissions,
-                LicenseKeys keys, InstallIds installIds, LicenseStatus status, AuditLog audit, TimeProvider time, CancellationToken ct) =>
-                Update(http, license_uuid, BodyMode.Partial, db, permissions, keys, installIds, status, audit, time, ct))
+        group.MapPatch("/{license_uuid}/", PartialUpdate)
             .Operation("enterprise_license_partial_update", Tag, Description)
             .Request<LicenseRequest>(partial: true, required: false)
             .Response<LicenseResponse>();
@@ -140,7 +136,15 @@ public static class LicenseApi
         return denied ?? TypedResults.Json(license!.ToResponse(), ApiJson.Options);
     }
 
-    private static async Task<IResult> Update(HttpContext http, string license_uuid, BodyMode mode, WardenDbContext db, Permissions permissions,
+    private static Task<IResult> Update(HttpContext http, string license_uuid, WardenDbContext db, Permissions permissions,
+        LicenseKeys keys, InstallIds installIds, LicenseStatus status, AuditLog audit, TimeProvider time, CancellationToken ct) =>
+        ChangeAsync(http, license_uuid, BodyMode.Full, db, permissions, keys, installIds, status, audit, time, ct);
+
+    private static Task<IResult> PartialUpdate(HttpContext http, string license_uuid, WardenDbContext db, Permissions permissions,
+        LicenseKeys keys, InstallIds installIds, LicenseStatus status, AuditLog audit, TimeProvider time, CancellationToken ct) =>
+        ChangeAsync(http, license_uuid, BodyMode.Partial, db, permissions, keys, installIds, status, audit, time, ct);
+
+    private static async Task<IResult> ChangeAsync(HttpContext http, string license_uuid, BodyMode mode, WardenDbContext db, Permissions permissions,
         LicenseKeys keys, InstallIds installIds, LicenseStatus status, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
         var (license, denied) = await FindAsync(http, license_uuid, db, permissions, ct);
