@@ -80,19 +80,26 @@ public static class LicenseApi
     public sealed record LicenseRequest([ApiField(MinLength = 1)] string Key);
 
     [ApiSchema("License", Description = "License Serializer")]
-    public sealed record LicenseResponse(Guid LicenseUuid, string Name, string Key, DateTime Expiry, long InternalUsers, long ExternalUsers);
+    public sealed record LicenseResponse(Guid LicenseUuid, string Name, string Key, DateTime Expiry, int InternalUsers, int ExternalUsers);
 
     [ApiSchema("InstallID")]
     public sealed record InstallIdResponse(string InstallId);
 
     [ApiSchema("LicenseForecast", Description = "Serializer for license forecast")]
-    public sealed record LicenseForecast(long InternalUsers, long ExternalUsers, long ForecastedInternalUsers, long ForecastedExternalUsers);
+    public sealed record LicenseForecast(int InternalUsers, int ExternalUsers, int ForecastedInternalUsers, int ForecastedExternalUsers);
 
     [ApiSchema("UsedBy", Description = "A list of all objects referencing the queried object")]
-    public sealed record UsedByResponse(string App, string ModelName, string Pk, string Name, string Action);
+    public sealed record UsedByResponse(
+        string App,
+        string ModelName,
+        string Pk,
+        string Name,
+        [property: ApiField(Choices = ["cascade", "cascade_many", "set_null", "set_default", "left_dangling"], EnumName = "UsedByActionEnum")]
+        string Action);
 
     public static LicenseResponse ToResponse(this License license) =>
-        new(license.Id, license.Name, license.Key, license.Expiry, license.InternalUsers, license.ExternalUsers);
+        // Keys carry 32-bit user numbers (LicenseKeys checks), so the narrowing cannot lose anything.
+        new(license.Id, license.Name, license.Key, license.Expiry, (int)license.InternalUsers, (int)license.ExternalUsers);
 
     private static async Task<IResult> List(HttpContext http, WardenDbContext db, Permissions permissions, CancellationToken ct)
     {
@@ -229,7 +236,9 @@ public static class LicenseApi
         var joined = await db.Users.LongCountAsync(u => u.Type == UserType.Internal && u.DateJoined >= lastMonth, ct);
         var (internalUsers, externalUsers) = await LicenseStatus.CountActiveUsersAsync(db, ct);
         const int months = 12;
-        return TypedResults.Json(new LicenseForecast(internalUsers, externalUsers, joined * months, externalUsers * months), ApiJson.Options);
+        static int Clamp(long value) => (int)Math.Min(value, int.MaxValue);
+        return TypedResults.Json(new LicenseForecast(Clamp(internalUsers), Clamp(externalUsers), Clamp(joined * months), Clamp(externalUsers * months)),
+            ApiJson.Options);
     }
 
     /// <summary>

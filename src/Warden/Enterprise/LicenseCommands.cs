@@ -59,8 +59,8 @@ public static class LicenseCommands
         var key = new Option<FileInfo>("--key") { Description = "The private key PEM written by keygen.", Required = true };
         var installId = new Option<string>("--install-id") { Description = "The installation's id (warden license install-id).", Required = true };
         var name = new Option<string>("--name") { Description = "The licence's name.", Required = true };
-        var internalUsers = new Option<long>("--internal-users") { Description = "Licensed internal users.", Required = true };
-        var externalUsers = new Option<long>("--external-users") { Description = "Licensed external users.", Required = true };
+        var internalUsers = new Option<int>("--internal-users") { Description = "Licensed internal users.", Required = true };
+        var externalUsers = new Option<int>("--external-users") { Description = "Licensed external users.", Required = true };
         var expires = new Option<string>("--expires") { Description = "Expiry, ISO 8601 (a date means midnight UTC).", Required = true };
         var flags = new Option<string[]>("--flag")
         {

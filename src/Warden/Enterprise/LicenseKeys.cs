@@ -171,7 +171,7 @@ public sealed class LicenseKeys : IDisposable
     }
 
     /// <summary>A licence key for <paramref name="installId"/>, signed with the P-521 <paramref name="privateKey"/>.</summary>
-    public static string Issue(ECDsa privateKey, string installId, string name, long internalUsers, long externalUsers,
+    public static string Issue(ECDsa privateKey, string installId, string name, int internalUsers, int externalUsers,
         DateTimeOffset expires, IEnumerable<string>? flags = null)
     {
         if (privateKey.KeySize != 521)
@@ -307,7 +307,8 @@ public sealed class LicenseKeys : IDisposable
                 {
                     return 0;
                 }
-                return value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n) && n >= 0 ? n : null;
+                // authentik's schema types these as plain integers: keep them within 32 bits.
+                return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n) && n >= 0 ? n : null;
             }
             var internalUsers = Count("internal_users");
             var externalUsers = Count("external_users");

@@ -8,11 +8,12 @@ namespace Warden.Enterprise;
 /// <summary>authentik's <c>LicenseSummary</c>: the licensed totals, the status, the latest expiry and the flags.</summary>
 [ApiSchema("LicenseSummary", Description = "Serializer for license status")]
 public sealed record LicenseSummary(
-    long InternalUsers,
-    long ExternalUsers,
+    int InternalUsers,
+    int ExternalUsers,
     [property: ApiField(Choices = ["unlicensed", "valid", "expired", "expiry_soon", "limit_exceeded_admin", "limit_exceeded_user", "read_only"], EnumName = "LicenseSummaryStatusEnum")]
     string Status,
     DateTime LatestValid,
+    [property: ApiField(Choices = ["trial", "non_production"], EnumName = "LicenseFlagsEnum")]
     IReadOnlyList<string> LicenseFlags)
 {
     [System.Text.Json.Serialization.JsonIgnore]
@@ -85,9 +86,11 @@ public sealed partial class LicenseStatus(IServiceScopeFactory scopes, LicenseKe
         var exceeded = total.Licensed && (internalUsers > total.InternalUsers || externalUsers > total.ExternalUsers);
         var recorded = exceeded && status == LicenseUsageStatus.Valid ? LicenseUsageStatus.LimitExceededAdmin : status;
         await RecordUsageAsync(db, internalUsers, externalUsers, recorded, now, cancellationToken);
-        return new LicenseSummary(total.InternalUsers, total.ExternalUsers, status,
+        return new LicenseSummary(Clamp(total.InternalUsers), Clamp(total.ExternalUsers), status,
             DateTime.UnixEpoch.AddSeconds(total.ExpiresAt), total.Flags);
     }
+
+    private static int Clamp(long value) => (int)Math.Min(value, int.MaxValue);
 
     private sealed record Total(bool Licensed, long InternalUsers, long ExternalUsers, long ExpiresAt, List<string> Flags);
 

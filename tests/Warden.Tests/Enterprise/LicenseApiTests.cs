@@ -127,6 +127,8 @@ public sealed class LicenseApiTests
             new Dictionary<string, object> { ["aud"] = audience, ["exp"] = exp },
             new Dictionary<string, object> { ["aud"] = audience, ["name"] = "no expiry" },
             new Dictionary<string, object> { ["aud"] = audience, ["exp"] = exp, ["name"] = "x", ["internal_users"] = "many" },
+            new Dictionary<string, object> { ["aud"] = audience, ["exp"] = exp, ["name"] = "x", ["external_users"] = 3_000_000_000L },
+            new Dictionary<string, object> { ["aud"] = audience, ["exp"] = exp, ["name"] = "x", ["internal_users"] = -1 },
             new Dictionary<string, object> { ["aud"] = audience, ["exp"] = exp, ["name"] = "x", ["license_flags"] = new[] { "unlimited" } },
             new Dictionary<string, object> { ["aud"] = audience, ["exp"] = exp, ["name"] = "x", ["nbf"] = exp },
         })

@@ -38,7 +38,7 @@ public static class TestLicenses
     }
 
     /// <summary>A licence key for the app's installation, signed by the test key (or <paramref name="signerPem"/>).</summary>
-    public static async Task<string> IssueAsync(TestApp app, string name = "Test licence", long internalUsers = 100, long externalUsers = 100,
+    public static async Task<string> IssueAsync(TestApp app, string name = "Test licence", int internalUsers = 100, int externalUsers = 100,
         DateTimeOffset? expires = null, IEnumerable<string>? flags = null, string? installId = null, string? signerPem = null)
     {
         installId ??= await app.Service<InstallIds>().GetAsync();
@@ -51,7 +51,7 @@ public static class TestLicenses
     /// Issues and installs a licence (validated exactly as POST /api/v3/enterprise/license/ validates it), then
     /// computes the status once, which records usage as a licence change does.
     /// </summary>
-    public static async Task<License> InstallAsync(TestApp app, string name = "Test licence", long internalUsers = 100, long externalUsers = 100,
+    public static async Task<License> InstallAsync(TestApp app, string name = "Test licence", int internalUsers = 100, int externalUsers = 100,
         DateTimeOffset? expires = null, IEnumerable<string>? flags = null)
     {
         var key = await IssueAsync(app, name, internalUsers, externalUsers, expires, flags);
