@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -f src/Warden/Persistence/Migrations/Sqlite/*.cs src/Warden/Persistence/Migrations/Postgres/*.cs
-exec scripts/add-migration.sh Initial
+# The model snapshots too, wherever an earlier run left them: with a stale snapshot, "Initial" would hold only a diff.
+find src/Warden -name '*WardenDbContextModelSnapshot.cs' -not -path '*/bin/*' -not -path '*/obj/*' -delete
+scripts/add-migration.sh Initial

@@ -3,6 +3,7 @@ using Warden.Api.OpenApi;
 using Warden.Cli;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
+using Warden.Enterprise;
 using Warden.Persistence;
 using Warden.Web;
 
@@ -13,6 +14,9 @@ namespace Warden;
 public sealed class Program
 #pragma warning restore CA1052
 {
+    // Once per process: tests start many apps through Main.
+    static Program() => WardenCommandLine.ExtraCommands.Add(LicenseCommands.Create);
+
     /// <summary>The <c>warden</c> command line; <c>serve</c> (the default) runs the app built below.</summary>
     public static Task<int> Main(string[] args) => WardenCommandLine.RunAsync(args, Build);
 
@@ -23,12 +27,15 @@ public sealed class Program
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddCore(builder.Configuration);
         builder.Services.AddAccountLockdown();
+        builder.Services.AddEnterprise(builder.Configuration);
 
         var app = builder.Build();
         app.UseWardenApi();
+        app.UseEnterprise();
         app.MapRootApi();
         app.MapWebInterface();
         app.MapOpenApiDocument();
+        app.MapLicenseApi();
         return app;
     }
 }

@@ -25,6 +25,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly Action<IServiceCollection>? _services;
 
     public string Provider { get; }
+
+    /// <summary>The configuration this app was started with (its database, and the test's own settings).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
+
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
     private TestApp(string provider, Dictionary<string, string?> settings, Action<IServiceCollection>? services)

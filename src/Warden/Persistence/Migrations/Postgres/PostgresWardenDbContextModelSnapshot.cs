@@ -379,6 +379,103 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("authentik_core_user", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Enterprise.InstallId", b =>
+                {
+                    b.Property<int>("Singleton")
+                        .HasColumnType("integer")
+                        .HasColumnName("singleton");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.HasKey("Singleton");
+
+                    b.ToTable("authentik_install_id", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Enterprise.License", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("license_uuid");
+
+                    b.Property<DateTime>("Expiry")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expiry");
+
+                    b.Property<long>("ExternalUsers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("external_users");
+
+                    b.Property<long>("InternalUsers")
+                        .HasColumnType("bigint")
+                        .HasColumnName("internal_users");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_license_name");
+
+                    b.ToTable("authentik_enterprise_license", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Enterprise.LicenseUsage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("usage_uuid");
+
+                    b.Property<DateTime>("Expires")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires");
+
+                    b.Property<bool>("Expiring")
+                        .HasColumnType("boolean")
+                        .HasColumnName("expiring");
+
+                    b.Property<long>("ExternalUserCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("external_user_count");
+
+                    b.Property<long>("InternalUserCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("internal_user_count");
+
+                    b.Property<DateTime>("RecordDate")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("record_date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Expires")
+                        .HasDatabaseName("ix_licenseusage_expires");
+
+                    b.HasIndex("RecordDate")
+                        .HasDatabaseName("ix_licenseusage_record_date");
+
+                    b.HasIndex("Status", "RecordDate")
+                        .HasDatabaseName("ix_licenseusage_status_record_date");
+
+                    b.ToTable("authentik_enterprise_licenseusage", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Events.Event", b =>
                 {
                     b.Property<Guid>("Id")

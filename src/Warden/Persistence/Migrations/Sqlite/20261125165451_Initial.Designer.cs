@@ -2,6 +2,7 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Warden.Persistence;
 
@@ -10,9 +11,11 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    partial class SqliteWardenDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261125165451_Initial")]
+    partial class Initial
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -370,6 +373,103 @@ namespace Warden.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_user_uuid");
 
                     b.ToTable("authentik_core_user", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Enterprise.InstallId", b =>
+                {
+                    b.Property<int>("Singleton")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("singleton");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.HasKey("Singleton");
+
+                    b.ToTable("authentik_install_id", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Enterprise.License", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("license_uuid");
+
+                    b.Property<DateTime>("Expiry")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expiry");
+
+                    b.Property<long>("ExternalUsers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("external_users");
+
+                    b.Property<long>("InternalUsers")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("internal_users");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_license_name");
+
+                    b.ToTable("authentik_enterprise_license", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Enterprise.LicenseUsage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("usage_uuid");
+
+                    b.Property<DateTime>("Expires")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expires");
+
+                    b.Property<bool>("Expiring")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expiring");
+
+                    b.Property<long>("ExternalUserCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("external_user_count");
+
+                    b.Property<long>("InternalUserCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("internal_user_count");
+
+                    b.Property<DateTime>("RecordDate")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("record_date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Expires")
+                        .HasDatabaseName("ix_licenseusage_expires");
+
+                    b.HasIndex("RecordDate")
+                        .HasDatabaseName("ix_licenseusage_record_date");
+
+                    b.HasIndex("Status", "RecordDate")
+                        .HasDatabaseName("ix_licenseusage_status_record_date");
+
+                    b.ToTable("authentik_enterprise_licenseusage", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Events.Event", b =>
