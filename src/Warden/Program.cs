@@ -23,6 +23,9 @@ public sealed class Program
         var app = builder.Build();
         app.UseWardenApi();
         app.MapRootApi();
+        app.MapUsersApi();
+        app.MapTokensApi();
+        app.MapAuthenticatedSessionsApi();
         return app;
     }
 }

@@ -17,6 +17,10 @@ public sealed partial class Bootstrap(WardenDbContext db, PasswordHasher hasher,
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        if (!await db.Set<InstallId>().AnyAsync(cancellationToken))
+        {
+            db.Set<InstallId>().Add(new InstallId { Id = Guid.NewGuid().ToString() });
+        }
         if (!await db.Brands.AnyAsync(b => b.Default, cancellationToken))
         {
             db.Brands.Add(new Brand { Domain = Brand.DefaultDomain, Default = true });

@@ -194,6 +194,17 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("authentik_core_group", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Core.InstallId", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("text")
+                        .HasColumnName("id");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("authentik_install_id", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Core.Session", b =>
                 {
                     b.Property<string>("SessionKey")
@@ -267,8 +278,7 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.Property<string>("Key")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasColumnType("text")
                         .HasColumnName("key");
 
                     b.Property<string>("Managed")
@@ -287,6 +297,10 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.HasIndex("Key")
                         .HasDatabaseName("ix_token_key");
+
+                    b.HasIndex("Managed")
+                        .IsUnique()
+                        .HasDatabaseName("ix_token_managed");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_token_user");

@@ -189,6 +189,17 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("authentik_core_group", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Core.InstallId", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("authentik_install_id", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Core.Session", b =>
                 {
                     b.Property<string>("SessionKey")
@@ -262,7 +273,6 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Key")
                         .IsRequired()
-                        .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
 
@@ -282,6 +292,10 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Key")
                         .HasDatabaseName("ix_token_key");
+
+                    b.HasIndex("Managed")
+                        .IsUnique()
+                        .HasDatabaseName("ix_token_managed");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_token_user");
