@@ -557,9 +557,8 @@ public static class UsersApi
             // Django rejects a non-numeric pk before querying: DRF's bare "Not found.".
             return (null, ApiErrors.Detail(StatusCodes.Status404NotFound, "Not found."));
         }
-        var query = Visible(db, scope).Where(u => u.Id == userId);
-        var user = await (tracked ? query.Include(u => u.Groups).Include(u => u.Roles) : query.AsNoTracking())
-            .FirstOrDefaultAsync(cancellationToken);
+        var query = UserResponses.WithRelations(Visible(db, scope).Where(u => u.Id == userId));
+        var user = await (tracked ? query : query.AsNoTracking()).FirstOrDefaultAsync(cancellationToken);
         return user is null ? (null, ApiErrors.NotFound("User")) : (user, null);
     }
 
