@@ -366,7 +366,9 @@ public static class TokensApi
         User? user = null;
         if (body.Has("user"))
         {
-            user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == request.User, cancellationToken);
+            // The anonymous user never owns a token: a key for it would authenticate a request as "nobody".
+            user = await db.Users.AsNoTracking()
+                .FirstOrDefaultAsync(u => u.Id == request.User && u.Username != User.AnonymousUsername, cancellationToken);
             if (user is null)
             {
                 errors.InvalidPk("user", request.User);

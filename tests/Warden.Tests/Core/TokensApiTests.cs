@@ -109,6 +109,8 @@ public sealed class TokensApiTests
         await ExpectAsync(new { identifier = "new", intent = "verification" }, """{"intent": ["Invalid intent verification"]}""");
         await ExpectAsync(new { identifier = "new", intent = "magic" }, """{"intent": ["\"magic\" is not a valid choice."]}""");
         await ExpectAsync(new { identifier = "new", user = 99999 }, """{"user": ["Invalid pk \"99999\" - object does not exist."]}""");
+        var anonymousId = await app.WithDbAsync(db => db.Users.Where(u => u.Username == "AnonymousUser").Select(u => u.Id).SingleAsync());
+        await ExpectAsync(new { identifier = "new", user = anonymousId }, $$"""{"user": ["Invalid pk \"{{anonymousId}}\" - object does not exist."]}""");
         await ExpectAsync(new { identifier = "new", intent = "app_password", expires = "2026-11-27T12:00:00Z" },
             """{"expires": ["Token expires exceeds maximum lifetime (2026-11-26 12:00:00+00:00 UTC)."]}""");
         Assert.False(await app.WithDbAsync(db => db.Tokens.AnyAsync(t => t.Identifier == "new")));

@@ -600,6 +600,13 @@ public sealed class UsersApiTests
             .AssertJsonAsync(400, """{"password": ["This field is required."]}""");
         Assert.True(PasswordHasher.Verify("password", (await app.ReloadAsync(target)).Password));
 
+        var viewer = await app.CreateUserAsync("viewer");
+        await app.GrantAsync(viewer, "authentik_core.view_user");
+        await (await (await app.AsTokenAsync(viewer)).PostAsync($"{Users}{target.Id}/set_password_hash/", Json.Content(new { password = hash }), Ct))
+            .AssertJsonAsync(403, """{"detail": "You do not have permission to perform this action."}""");
+        await (await client.PostAsync($"{Users}99999/set_password_hash/", Json.Content(new { password = hash }), Ct))
+            .AssertJsonAsync(404, """{"detail": "No User matches the given query."}""");
+
         var response = await client.PostAsync($"{Users}{target.Id}/set_password_hash/", Json.Content(new { password = hash }), Ct);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var updated = await app.ReloadAsync(target);
