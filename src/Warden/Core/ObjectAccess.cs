@@ -1,4 +1,3 @@
-using Warden.Api;
 using Warden.Rbac;
 
 namespace Warden.Core;
@@ -30,9 +29,6 @@ public sealed class ObjectScope
 
     /// <summary>The caller may see no object of this model: authentik answers 403 before looking anything up.</summary>
     public bool Denied { get; }
-
-    /// <summary>The 403 to send when <see cref="Denied"/>.</summary>
-    public static IResult DeniedResult() => ApiErrors.PermissionDenied();
 
     /// <summary>Scope of a model without owner field, e.g. <c>authentik_core.view_user</c>.</summary>
     public static async Task<ObjectScope> ForAsync(Permissions permissions, User actor, string viewPermission, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public static class UsersApi
     private static readonly string[] UserObjectPermissions =
     [
         ViewUser, ChangeUser, DeleteUser, ResetUserPassword, "authentik_core.impersonate", "authentik_core.preview_user",
-        "authentik_core.view_user_applications", AddUser,
+        "authentik_core.view_user_applications",
     ];
 
     [ApiSchema("UserRequest", Description = "User Serializer")]
