@@ -36,6 +36,9 @@ public sealed class Program
         app.MapWebInterface();
         app.MapOpenApiDocument();
         app.MapLicenseApi();
+        app.MapUsersApi();
+        app.MapTokensApi();
+        app.MapAuthenticatedSessionsApi();
         return app;
     }
 }

@@ -8,7 +8,7 @@ namespace Warden.Core;
 /// Runs at every start, idempotently: the default brand, the <c>authentik Admins</c> superuser group, the
 /// <c>akadmin</c> user, and authentik's AUTHENTIK_BOOTSTRAP_* variables. There is never a default password.
 /// </summary>
-public sealed partial class Bootstrap(WardenDbContext db, PasswordHasher hasher, TimeProvider time, IConfiguration configuration, ILogger<Bootstrap> logger)
+public sealed partial class Bootstrap(WardenDbContext db, PasswordHasher hasher, InstallIds installIds, TimeProvider time, IConfiguration configuration, ILogger<Bootstrap> logger)
 {
     public const string AdminUsername = "akadmin";
     public const string AdminGroupName = "authentik Admins";
@@ -17,6 +17,8 @@ public sealed partial class Bootstrap(WardenDbContext db, PasswordHasher hasher,
     public async Task RunAsync(CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        // The install id exists from the first start: users' uids and licence audiences depend on it.
+        await installIds.GetAsync(cancellationToken);
         if (!await db.Brands.AnyAsync(b => b.Default, cancellationToken))
         {
             db.Brands.Add(new Brand { Domain = Brand.DefaultDomain, Default = true });

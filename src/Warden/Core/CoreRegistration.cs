@@ -11,6 +11,9 @@ public static class CoreRegistration
         }
         services.AddSingleton(passwords);
         services.AddSingleton<PasswordHasher>();
+        services.AddSingleton<InstallIds>();
+        services.AddSingleton<Installation>();
+        services.AddScoped<UserResponses>();
         services.AddScoped<Bootstrap>();
         services.AddSingleton<Persistence.IStartupStep, BootstrapStep>();
         return services;

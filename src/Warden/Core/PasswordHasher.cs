@@ -54,6 +54,22 @@ public sealed class PasswordHasher(PasswordOptions options)
         return CryptographicOperations.FixedTimeEquals(expected, actual);
     }
 
+    /// <summary>
+    /// A structurally valid <c>pbkdf2_sha256$iterations$salt$hash</c> (a 32-byte base64 digest), the one Django format
+    /// Warden can verify.
+    /// </summary>
+    public static bool IsValidHash(string encoded)
+    {
+        var parts = encoded.Split('$');
+        if (parts.Length != 4 || parts[0] != Algorithm || parts[2].Length == 0
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var iterations) || iterations <= 0)
+        {
+            return false;
+        }
+        var digest = new byte[48];
+        return Convert.TryFromBase64String(parts[3], digest, out var written) && written == 32;
+    }
+
     /// <summary>Django's <c>has_usable_password</c>.</summary>
     public static bool HasUsablePassword(string encoded) =>
         !string.IsNullOrEmpty(encoded) && !encoded.StartsWith(UnusablePrefix, StringComparison.Ordinal);

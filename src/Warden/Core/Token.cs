@@ -58,7 +58,8 @@ internal sealed class TokenConfiguration : IEntityTypeConfiguration<Token>
         b.Property(t => t.Id).HasColumnName("token_uuid");
         b.Property(t => t.Identifier).HasColumnName("identifier").HasMaxLength(255).IsRequired();
         b.HasIndex(t => t.Identifier).IsUnique().HasDatabaseName("ix_token_identifier");
-        b.Property(t => t.Key).HasColumnName("key").HasMaxLength(128).IsRequired();
+        // Unbounded as in authentik (a TextField): set_key accepts any length.
+        b.Property(t => t.Key).HasColumnName("key").IsRequired();
         b.HasIndex(t => t.Key).HasDatabaseName("ix_token_key");
         b.Property(t => t.Intent).HasColumnName("intent").HasMaxLength(32)
             .HasConversion(i => i.ToApi(), s => TokenIntents.FromApi(s) ?? TokenIntent.Verification);
@@ -69,5 +70,6 @@ internal sealed class TokenConfiguration : IEntityTypeConfiguration<Token>
         b.Property(t => t.Expiring).HasColumnName("expiring");
         b.Property(t => t.Expires).HasColumnName("expires");
         b.Property(t => t.Managed).HasColumnName("managed");
+        b.HasIndex(t => t.Managed).IsUnique().HasDatabaseName("ix_token_managed");
     }
 }

@@ -8,7 +8,6 @@ public static class EnterpriseRegistration
         var options = configuration.GetSection(EnterpriseOptions.Section).Get<EnterpriseOptions>() ?? new EnterpriseOptions();
         services.AddSingleton(options);
         services.AddSingleton(new LicenseKeys(options));
-        services.AddSingleton<InstallIds>();
         services.AddScoped<LicenseStatus>();
         return services;
     }

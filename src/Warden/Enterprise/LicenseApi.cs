@@ -93,15 +93,6 @@ public static class LicenseApi
     [ApiSchema("LicenseForecast", Description = "Serializer for license forecast")]
     public sealed record LicenseForecast(int InternalUsers, int ExternalUsers, int ForecastedInternalUsers, int ForecastedExternalUsers);
 
-    [ApiSchema("UsedBy", Description = "A list of all objects referencing the queried object")]
-    public sealed record UsedByResponse(
-        string App,
-        string ModelName,
-        string Pk,
-        string Name,
-        [property: ApiField(Choices = ["cascade", "cascade_many", "set_null", "set_default", "left_dangling"], EnumName = "UsedByActionEnum")]
-        string Action);
-
     public static LicenseResponse ToResponse(this License license) =>
         // Keys carry 32-bit user numbers (LicenseKeys checks), so the narrowing cannot lose anything.
         new(license.Id, license.Name, license.Key, license.Expiry, (int)license.InternalUsers, (int)license.ExternalUsers);

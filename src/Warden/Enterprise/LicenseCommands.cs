@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Warden.Core;
 using Warden.Persistence;
 
 namespace Warden.Enterprise;

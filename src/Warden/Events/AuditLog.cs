@@ -145,13 +145,15 @@ public sealed partial class AuditLog(IServiceScopeFactory scopes, TimeProvider t
         var result = new JsonObject();
         foreach (var (key, value) in context)
         {
-            if (Sensitive.IsMatch(key))
-            {
-                result[key] = "********************";
-            }
-            else if (value is JsonObject nested)
+            // As Django's cleanse_dict: a nested dict is cleansed key by key even under a sensitive key, so
+            // {"secret": {model_to_dict(token)}} keeps its (non-secret) description of the object.
+            if (value is JsonObject nested)
             {
                 result[key] = Cleanse(nested);
+            }
+            else if (Sensitive.IsMatch(key))
+            {
+                result[key] = "********************";
             }
             else
             {

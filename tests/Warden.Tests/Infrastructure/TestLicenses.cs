@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Warden.Core;
 using Warden.Enterprise;
 
 namespace Warden.Tests.Infrastructure;

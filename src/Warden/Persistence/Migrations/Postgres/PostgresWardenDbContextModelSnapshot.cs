@@ -194,6 +194,21 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("authentik_core_group", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Core.InstallId", b =>
+                {
+                    b.Property<int>("Singleton")
+                        .HasColumnType("integer")
+                        .HasColumnName("singleton");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.HasKey("Singleton");
+
+                    b.ToTable("authentik_install_id", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Core.Session", b =>
                 {
                     b.Property<string>("SessionKey")
@@ -267,8 +282,7 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.Property<string>("Key")
                         .IsRequired()
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
+                        .HasColumnType("text")
                         .HasColumnName("key");
 
                     b.Property<string>("Managed")
@@ -287,6 +301,10 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.HasIndex("Key")
                         .HasDatabaseName("ix_token_key");
+
+                    b.HasIndex("Managed")
+                        .IsUnique()
+                        .HasDatabaseName("ix_token_managed");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_token_user");
@@ -377,21 +395,6 @@ namespace Warden.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_user_uuid");
 
                     b.ToTable("authentik_core_user", (string)null);
-                });
-
-            modelBuilder.Entity("Warden.Enterprise.InstallId", b =>
-                {
-                    b.Property<int>("Singleton")
-                        .HasColumnType("integer")
-                        .HasColumnName("singleton");
-
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.HasKey("Singleton");
-
-                    b.ToTable("authentik_install_id", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Enterprise.License", b =>

@@ -189,6 +189,21 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("authentik_core_group", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Core.InstallId", b =>
+                {
+                    b.Property<int>("Singleton")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("singleton");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.HasKey("Singleton");
+
+                    b.ToTable("authentik_install_id", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Core.Session", b =>
                 {
                     b.Property<string>("SessionKey")
@@ -262,7 +277,6 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Key")
                         .IsRequired()
-                        .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
 
@@ -282,6 +296,10 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.HasIndex("Key")
                         .HasDatabaseName("ix_token_key");
+
+                    b.HasIndex("Managed")
+                        .IsUnique()
+                        .HasDatabaseName("ix_token_managed");
 
                     b.HasIndex("UserId")
                         .HasDatabaseName("ix_token_user");
@@ -370,21 +388,6 @@ namespace Warden.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_user_uuid");
 
                     b.ToTable("authentik_core_user", (string)null);
-                });
-
-            modelBuilder.Entity("Warden.Enterprise.InstallId", b =>
-                {
-                    b.Property<int>("Singleton")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("singleton");
-
-                    b.Property<Guid>("Id")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("id");
-
-                    b.HasKey("Singleton");
-
-                    b.ToTable("authentik_install_id", (string)null);
                 });
 
             modelBuilder.Entity("Warden.Enterprise.License", b =>

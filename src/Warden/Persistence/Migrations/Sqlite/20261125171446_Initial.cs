@@ -219,7 +219,7 @@ namespace Warden.Persistence.Migrations.Sqlite
                 {
                     token_uuid = table.Column<Guid>(type: "TEXT", nullable: false),
                     identifier = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    key = table.Column<string>(type: "TEXT", nullable: false),
                     intent = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     user_id = table.Column<int>(type: "INTEGER", nullable: false),
                     description = table.Column<string>(type: "TEXT", nullable: false),
@@ -496,6 +496,12 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "ix_token_key",
                 table: "authentik_core_token",
                 column: "key");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_token_managed",
+                table: "authentik_core_token",
+                column: "managed",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_token_user",

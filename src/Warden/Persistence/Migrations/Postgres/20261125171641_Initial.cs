@@ -220,7 +220,7 @@ namespace Warden.Persistence.Migrations.Postgres
                 {
                     token_uuid = table.Column<Guid>(type: "uuid", nullable: false),
                     identifier = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
-                    key = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    key = table.Column<string>(type: "text", nullable: false),
                     intent = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     user_id = table.Column<int>(type: "integer", nullable: false),
                     description = table.Column<string>(type: "text", nullable: false),
@@ -497,6 +497,12 @@ namespace Warden.Persistence.Migrations.Postgres
                 name: "ix_token_key",
                 table: "authentik_core_token",
                 column: "key");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_token_managed",
+                table: "authentik_core_token",
+                column: "managed",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "ix_token_user",

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Warden.Persistence;
 
-namespace Warden.Enterprise;
+namespace Warden.Core;
 
 /// <summary>
 /// authentik's <c>authentik_install_id</c>: the one identifier of this installation, which licence keys name in
@@ -45,7 +45,7 @@ public sealed class InstallIds(IServiceScopeFactory scopes)
 
     /// <summary>The audience a licence key for this installation must carry.</summary>
     public async Task<string> AudienceAsync(CancellationToken cancellationToken = default) =>
-        LicenseKeys.AudiencePrefix + await GetAsync(cancellationToken);
+        Enterprise.LicenseKeys.AudiencePrefix + await GetAsync(cancellationToken);
 
     private async Task<Guid> ReadOrCreateAsync(CancellationToken cancellationToken)
     {
