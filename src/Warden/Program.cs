@@ -1,7 +1,9 @@
 using Warden.Api;
+using Warden.Brands;
 using Warden.Cli;
 using Warden.Core;
 using Warden.Persistence;
+using Warden.Rbac;
 
 namespace Warden;
 
@@ -19,10 +21,15 @@ public sealed class Program
         builder.Services.AddWardenApi();
         builder.Services.AddPersistence(builder.Configuration);
         builder.Services.AddCore(builder.Configuration);
+        builder.Services.AddRbac();
 
         var app = builder.Build();
         app.UseWardenApi();
         app.MapRootApi();
+        app.MapGroupsApi();
+        app.MapRolesApi();
+        app.MapPermissionsApi();
+        app.MapBrandsApi();
         return app;
     }
 }

@@ -11,7 +11,7 @@ using Warden.Persistence;
 namespace Warden.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWardenDbContext))]
-    [Migration("20261125154327_Initial")]
+    [Migration("20261125161529_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -175,7 +175,6 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(80)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
@@ -509,13 +508,20 @@ namespace Warden.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("uuid");
 
+                    b.Property<string>("Managed")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("managed");
+
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(150)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Managed")
+                        .IsUnique()
+                        .HasDatabaseName("ix_role_managed");
 
                     b.HasIndex("Name")
                         .IsUnique()

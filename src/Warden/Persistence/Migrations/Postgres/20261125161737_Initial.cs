@@ -1,9 +1,10 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Warden.Persistence.Migrations.Sqlite
+namespace Warden.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -15,11 +16,11 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_core_group",
                 columns: table => new
                 {
-                    group_uuid = table.Column<Guid>(type: "TEXT", nullable: false),
-                    num_pk = table.Column<int>(type: "INTEGER", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
-                    is_superuser = table.Column<bool>(type: "INTEGER", nullable: false),
-                    attributes = table.Column<string>(type: "TEXT", nullable: false)
+                    group_uuid = table.Column<Guid>(type: "uuid", nullable: false),
+                    num_pk = table.Column<int>(type: "integer", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    is_superuser = table.Column<bool>(type: "boolean", nullable: false),
+                    attributes = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -30,12 +31,12 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_core_session",
                 columns: table => new
                 {
-                    session_key = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    session_data = table.Column<string>(type: "TEXT", nullable: false),
-                    expires = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    last_ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    last_user_agent = table.Column<string>(type: "TEXT", nullable: false),
-                    last_used = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    session_key = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    session_data = table.Column<string>(type: "text", nullable: false),
+                    expires = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_ip = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    last_user_agent = table.Column<string>(type: "text", nullable: false),
+                    last_used = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -46,21 +47,21 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_core_user",
                 columns: table => new
                 {
-                    id = table.Column<int>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    uuid = table.Column<Guid>(type: "TEXT", nullable: false),
-                    username = table.Column<string>(type: "TEXT", maxLength: 150, nullable: false),
-                    name = table.Column<string>(type: "TEXT", nullable: false),
-                    email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    is_active = table.Column<bool>(type: "INTEGER", nullable: false),
-                    type = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    path = table.Column<string>(type: "TEXT", nullable: false),
-                    attributes = table.Column<string>(type: "TEXT", nullable: false),
-                    password = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
-                    password_change_date = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    last_login = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    date_joined = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    last_updated = table.Column<DateTime>(type: "TEXT", nullable: false)
+                    id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    uuid = table.Column<Guid>(type: "uuid", nullable: false),
+                    username = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    is_active = table.Column<bool>(type: "boolean", nullable: false),
+                    type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    path = table.Column<string>(type: "text", nullable: false),
+                    attributes = table.Column<string>(type: "text", nullable: false),
+                    password = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    password_change_date = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_login = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    date_joined = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    last_updated = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -71,15 +72,15 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_events_event",
                 columns: table => new
                 {
-                    event_uuid = table.Column<Guid>(type: "TEXT", nullable: false),
-                    action = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    app = table.Column<string>(type: "TEXT", nullable: false),
-                    user = table.Column<string>(type: "TEXT", nullable: false),
-                    context = table.Column<string>(type: "TEXT", nullable: false),
-                    client_ip = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    created = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    expires = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    brand = table.Column<string>(type: "TEXT", nullable: true)
+                    event_uuid = table.Column<Guid>(type: "uuid", nullable: false),
+                    action = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    app = table.Column<string>(type: "text", nullable: false),
+                    user = table.Column<string>(type: "text", nullable: false),
+                    context = table.Column<string>(type: "text", nullable: false),
+                    client_ip = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    created = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    expires = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    brand = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -90,17 +91,17 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_flows_flow",
                 columns: table => new
                 {
-                    flow_uuid = table.Column<Guid>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", nullable: false),
-                    slug = table.Column<string>(type: "TEXT", maxLength: 50, nullable: false),
-                    title = table.Column<string>(type: "TEXT", nullable: false),
-                    designation = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
-                    background = table.Column<string>(type: "TEXT", nullable: false),
-                    policy_engine_mode = table.Column<string>(type: "TEXT", maxLength: 3, nullable: false),
-                    compatibility_mode = table.Column<bool>(type: "INTEGER", nullable: false),
-                    layout = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    denied_action = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    authentication = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
+                    flow_uuid = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    slug = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    title = table.Column<string>(type: "text", nullable: false),
+                    designation = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    background = table.Column<string>(type: "text", nullable: false),
+                    policy_engine_mode = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    compatibility_mode = table.Column<bool>(type: "boolean", nullable: false),
+                    layout = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    denied_action = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    authentication = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
                 {
@@ -111,8 +112,9 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_rbac_role",
                 columns: table => new
                 {
-                    uuid = table.Column<Guid>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 150, nullable: false)
+                    uuid = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
+                    managed = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -123,8 +125,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_core_group_parents",
                 columns: table => new
                 {
-                    child_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    parent_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                    child_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    parent_id = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -147,21 +149,21 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_core_authenticatedsession",
                 columns: table => new
                 {
-                    session_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    uuid = table.Column<Guid>(type: "TEXT", nullable: false),
-                    user_id = table.Column<int>(type: "INTEGER", nullable: false)
+                    session_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    uuid = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_authentik_core_authenticatedsession", x => x.session_id);
                     table.ForeignKey(
-                        name: "FK_authentik_core_authenticatedsession_authentik_core_session_session_id",
+                        name: "FK_authentik_core_authenticatedsession_authentik_core_session_~",
                         column: x => x.session_id,
                         principalTable: "authentik_core_session",
                         principalColumn: "session_key",
                         onDelete: ReferentialAction.Cascade);
                     table.ForeignKey(
-                        name: "FK_authentik_core_authenticatedsession_authentik_core_user_user_id",
+                        name: "FK_authentik_core_authenticatedsession_authentik_core_user_use~",
                         column: x => x.user_id,
                         principalTable: "authentik_core_user",
                         principalColumn: "id",
@@ -172,15 +174,15 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_core_token",
                 columns: table => new
                 {
-                    token_uuid = table.Column<Guid>(type: "TEXT", nullable: false),
-                    identifier = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    key = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
-                    intent = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
-                    user_id = table.Column<int>(type: "INTEGER", nullable: false),
-                    description = table.Column<string>(type: "TEXT", nullable: false),
-                    expiring = table.Column<bool>(type: "INTEGER", nullable: false),
-                    expires = table.Column<DateTime>(type: "TEXT", nullable: true),
-                    managed = table.Column<string>(type: "TEXT", nullable: true)
+                    token_uuid = table.Column<Guid>(type: "uuid", nullable: false),
+                    identifier = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    key = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    intent = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    user_id = table.Column<int>(type: "integer", nullable: false),
+                    description = table.Column<string>(type: "text", nullable: false),
+                    expiring = table.Column<bool>(type: "boolean", nullable: false),
+                    expires = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    managed = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -197,8 +199,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_core_user_groups",
                 columns: table => new
                 {
-                    group_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    user_id = table.Column<int>(type: "INTEGER", nullable: false)
+                    group_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -221,43 +223,43 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_brands_brand",
                 columns: table => new
                 {
-                    brand_uuid = table.Column<Guid>(type: "TEXT", nullable: false),
-                    domain = table.Column<string>(type: "TEXT", nullable: false),
-                    @default = table.Column<bool>(name: "default", type: "INTEGER", nullable: false),
-                    branding_title = table.Column<string>(type: "TEXT", nullable: false),
-                    branding_logo = table.Column<string>(type: "TEXT", nullable: false),
-                    branding_favicon = table.Column<string>(type: "TEXT", nullable: false),
-                    branding_custom_css = table.Column<string>(type: "TEXT", nullable: false),
-                    branding_default_flow_background = table.Column<string>(type: "TEXT", nullable: false),
-                    branding_map_tiles = table.Column<string>(type: "TEXT", nullable: false),
-                    flow_authentication_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    flow_invalidation_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    flow_recovery_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    flow_unenrollment_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    flow_user_settings_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    flow_device_code_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    flow_user_switch_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    flow_lockdown_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    flow_request_id = table.Column<Guid>(type: "TEXT", nullable: true),
-                    attributes = table.Column<string>(type: "TEXT", nullable: false)
+                    brand_uuid = table.Column<Guid>(type: "uuid", nullable: false),
+                    domain = table.Column<string>(type: "text", nullable: false),
+                    @default = table.Column<bool>(name: "default", type: "boolean", nullable: false),
+                    branding_title = table.Column<string>(type: "text", nullable: false),
+                    branding_logo = table.Column<string>(type: "text", nullable: false),
+                    branding_favicon = table.Column<string>(type: "text", nullable: false),
+                    branding_custom_css = table.Column<string>(type: "text", nullable: false),
+                    branding_default_flow_background = table.Column<string>(type: "text", nullable: false),
+                    branding_map_tiles = table.Column<string>(type: "text", nullable: false),
+                    flow_authentication_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    flow_invalidation_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    flow_recovery_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    flow_unenrollment_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    flow_user_settings_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    flow_device_code_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    flow_user_switch_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    flow_lockdown_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    flow_request_id = table.Column<Guid>(type: "uuid", nullable: true),
+                    attributes = table.Column<string>(type: "text", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_authentik_brands_brand", x => x.brand_uuid);
                     table.ForeignKey(
-                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_authentication_id",
+                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_authentica~",
                         column: x => x.flow_authentication_id,
                         principalTable: "authentik_flows_flow",
                         principalColumn: "flow_uuid",
                         onDelete: ReferentialAction.SetNull);
                     table.ForeignKey(
-                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_device_code_id",
+                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_device_cod~",
                         column: x => x.flow_device_code_id,
                         principalTable: "authentik_flows_flow",
                         principalColumn: "flow_uuid",
                         onDelete: ReferentialAction.SetNull);
                     table.ForeignKey(
-                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_invalidation_id",
+                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_invalidati~",
                         column: x => x.flow_invalidation_id,
                         principalTable: "authentik_flows_flow",
                         principalColumn: "flow_uuid",
@@ -281,19 +283,19 @@ namespace Warden.Persistence.Migrations.Sqlite
                         principalColumn: "flow_uuid",
                         onDelete: ReferentialAction.SetNull);
                     table.ForeignKey(
-                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_unenrollment_id",
+                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_unenrollme~",
                         column: x => x.flow_unenrollment_id,
                         principalTable: "authentik_flows_flow",
                         principalColumn: "flow_uuid",
                         onDelete: ReferentialAction.SetNull);
                     table.ForeignKey(
-                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_user_settings_id",
+                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_user_setti~",
                         column: x => x.flow_user_settings_id,
                         principalTable: "authentik_flows_flow",
                         principalColumn: "flow_uuid",
                         onDelete: ReferentialAction.SetNull);
                     table.ForeignKey(
-                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_user_switch_id",
+                        name: "FK_authentik_brands_brand_authentik_flows_flow_flow_user_switc~",
                         column: x => x.flow_user_switch_id,
                         principalTable: "authentik_flows_flow",
                         principalColumn: "flow_uuid",
@@ -304,8 +306,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_rbac_role_groups",
                 columns: table => new
                 {
-                    group_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    role_id = table.Column<Guid>(type: "TEXT", nullable: false)
+                    group_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -328,8 +330,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_rbac_role_users",
                 columns: table => new
                 {
-                    role_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    user_id = table.Column<int>(type: "INTEGER", nullable: false)
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    user_id = table.Column<int>(type: "integer", nullable: false)
                 },
                 constraints: table =>
                 {
@@ -352,11 +354,11 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "authentik_rbac_rolepermission",
                 columns: table => new
                 {
-                    id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    role_id = table.Column<Guid>(type: "TEXT", nullable: false),
-                    permission = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
-                    object_pk = table.Column<string>(type: "TEXT", maxLength: 255, nullable: true)
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    role_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    permission = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    object_pk = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -488,6 +490,12 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "ix_flow_slug",
                 table: "authentik_flows_flow",
                 column: "slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_role_managed",
+                table: "authentik_rbac_role",
+                column: "managed",
                 unique: true);
 
             migrationBuilder.CreateIndex(

@@ -1,0 +1,25 @@
+namespace Warden.Api;
+
+/// <summary>authentik's <c>UsedBy</c>: one object that references the queried object, and what deleting it does to that object.</summary>
+[ApiSchema("UsedBy", Description = "A list of all objects referencing the queried object")]
+public sealed record UsedBy(
+    string App,
+    string ModelName,
+    string Pk,
+    string Name,
+    [property: ApiField(Choices = ["cascade", "cascade_many", "set_null", "set_default", "left_dangling"], EnumName = "UsedByActionEnum")]
+    string Action);
+
+/// <summary>authentik's <c>UsedByActionEnum</c>: how a delete affects a referencing object.</summary>
+public static class UsedByActions
+{
+    /// <summary>A foreign key with CASCADE: the referencing object is deleted too.</summary>
+    public const string Cascade = "cascade";
+
+    /// <summary>A many-to-many link: the link is removed.</summary>
+    public const string CascadeMany = "cascade_many";
+
+    public const string SetNull = "set_null";
+    public const string SetDefault = "set_default";
+    public const string LeftDangling = "left_dangling";
+}
