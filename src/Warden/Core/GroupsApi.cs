@@ -297,7 +297,10 @@ public static class GroupsApi
         }
         db.Groups.Add(group);
         var changes = Apply(group, body, validation, fullUpdate: true);
-        await db.SaveChangesAsync(cancellationToken);
+        if (await NameRaceAsync(db, group, cancellationToken) is { } race)
+        {
+            return race;
+        }
         await ModelEvents.WriteAsync(audit, http, EventActions.ModelCreated, EventModel(group), cancellationToken);
         for (var i = 0; i < changes; i++)
         {
@@ -344,7 +347,10 @@ public static class GroupsApi
             return validation.Error;
         }
         var changes = Apply(group, body, validation, fullUpdate: mode == BodyMode.Full);
-        await db.SaveChangesAsync(cancellationToken);
+        if (await NameRaceAsync(db, group, cancellationToken) is { } race)
+        {
+            return race;
+        }
         // As Django: the save itself, then one event per many-to-many removal and addition.
         for (var i = 0; i <= changes; i++)
         {
@@ -482,6 +488,27 @@ public static class GroupsApi
             Guid.TryParse(id, out var groupId) ? g => g.Id == groupId : null;
         return access.FindAsync(http.CurrentUser(), ViewPermission, db.Groups.AsNoTracking(),
             (q, pks) => ObjectAccess.ByGuid(q, pks, g => g.Id), match, ModelName, cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves, turning a unique-name violation by a concurrent request (after validation passed) into the same 400
+    /// validation would have given, rather than a 500.
+    /// </summary>
+    private static async Task<IResult?> NameRaceAsync(WardenDbContext db, Group group, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException)
+        {
+            if (await db.Groups.AsNoTracking().AnyAsync(g => g.Name == group.Name && g.Id != group.Id, cancellationToken))
+            {
+                return ApiErrors.Field("name", "Group with this name already exists.");
+            }
+            throw;
+        }
     }
 
     /// <summary>How authentik stores a group's key in object permissions (<c>str(uuid)</c>).</summary>

@@ -219,7 +219,10 @@ public static class RolesApi
         }
         var role = new Role { Name = body.Value.Name };
         db.Add(role);
-        await db.SaveChangesAsync(cancellationToken);
+        if (await NameRaceAsync(db, role, cancellationToken) is { } race)
+        {
+            return race;
+        }
         await ModelEvents.WriteAsync(audit, http, EventActions.ModelCreated, EventModel(role), cancellationToken);
         return TypedResults.Json(ToResponse(role), ApiJson.Options, statusCode: StatusCodes.Status201Created);
     }
@@ -261,7 +264,10 @@ public static class RolesApi
         {
             role.Name = body.Value.Name;
         }
-        await db.SaveChangesAsync(cancellationToken);
+        if (await NameRaceAsync(db, role, cancellationToken) is { } race)
+        {
+            return race;
+        }
         await ModelEvents.WriteAsync(audit, http, EventActions.ModelUpdated, EventModel(role), cancellationToken);
         return TypedResults.Json(ToResponse(role), ApiJson.Options);
     }
@@ -384,6 +390,27 @@ public static class RolesApi
             Guid.TryParse(id, out var roleId) ? r => r.Id == roleId : null;
         return access.FindAsync(http.CurrentUser(), ViewPermission, db.Set<Role>().AsNoTracking(),
             (q, pks) => ObjectAccess.ByGuid(q, pks, r => r.Id), match, ModelName, cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves, turning a unique-name violation by a concurrent request (after validation passed) into the same 400
+    /// validation would have given, rather than a 500.
+    /// </summary>
+    private static async Task<IResult?> NameRaceAsync(WardenDbContext db, Role role, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return null;
+        }
+        catch (DbUpdateException)
+        {
+            if (await db.Set<Role>().AsNoTracking().AnyAsync(r => r.Name == role.Name && r.Id != role.Id, cancellationToken))
+            {
+                return ApiErrors.Field("name", "Role with this name already exists.");
+            }
+            throw;
+        }
     }
 
     private static JsonObject EventModel(Role role) => ModelEvents.Model("authentik_rbac", "role", role.Id, role.Name);
