@@ -94,21 +94,26 @@ public static class BrandsApi
             .Response<CurrentBrand>();
         brands.MapGet("/{brand_uuid}/", Retrieve)
             .Operation("core_brands_retrieve", Tag, Description)
-            .Response<BrandResponse>();
+            .Response<BrandResponse>()
+            .RequireActor();
         brands.MapPut("/{brand_uuid}/", Update)
             .Operation("core_brands_update", Tag, Description)
             .Request<BrandRequest>()
-            .Response<BrandResponse>();
+            .Response<BrandResponse>()
+            .RequireActor();
         brands.MapPatch("/{brand_uuid}/", PartialUpdate)
             .Operation("core_brands_partial_update", Tag, Description)
-            .Request<BrandRequest>(partial: true)
-            .Response<BrandResponse>();
+            .Request<BrandRequest>(partial: true, required: false)
+            .Response<BrandResponse>()
+            .RequireActor();
         brands.MapDelete("/{brand_uuid}/", Destroy)
             .Operation("core_brands_destroy", Tag, Description)
-            .NoContent();
+            .NoContent()
+            .RequireActor();
         brands.MapGet("/{brand_uuid}/used_by/", UsedBy)
             .Operation("core_brands_used_by_list", Tag, "Get a list of all objects that use this object")
-            .Response<List<UsedBy>>();
+            .Response<List<UsedBy>>()
+            .RequireActor();
         return app;
     }
 
@@ -342,12 +347,19 @@ public static class BrandsApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>Nothing in Warden references a brand yet, so the list only proves the caller may see the brand.</summary>
+    /// <summary>As authentik's used_by: the brand only has to exist. Nothing in Warden references a brand yet.</summary>
     private static async Task<IResult> UsedBy(
-        [FromRoute(Name = "brand_uuid")] string id, HttpContext http, WardenDbContext db, ObjectAccess access, CancellationToken cancellationToken)
+        [FromRoute(Name = "brand_uuid")] string id, WardenDbContext db, CancellationToken cancellationToken)
     {
-        var (_, error) = await FindAsync(http, db, access, id, cancellationToken);
-        return error ?? TypedResults.Json(new List<UsedBy>(), ApiJson.Options);
+        if (!Guid.TryParse(id, out var brandId))
+        {
+            return ObjectAccess.NotFound();
+        }
+        if (!await db.Brands.AnyAsync(b => b.Id == brandId, cancellationToken))
+        {
+            return ApiErrors.NotFound(ModelName);
+        }
+        return TypedResults.Json(new List<UsedBy>(), ApiJson.Options);
     }
 
     /// <summary>The request's brand (longest matching domain, else the default), as styling for any caller, even anonymous.</summary>

@@ -71,10 +71,9 @@ public sealed class ObjectAccess(Permissions permissions)
         Expression<Func<T, bool>>? match, string modelName, CancellationToken cancellationToken)
         where T : class
     {
-        // authentik lets anonymous detail requests reach its ObjectFilter, which refuses them with a plain 403.
         if (user is null)
         {
-            return (null, ApiErrors.PermissionDenied());
+            return (null, ApiErrors.NotAuthenticated());
         }
         var visible = await VisibleAsync(user, viewPermission, all, restrict, cancellationToken);
         if (visible is null)

@@ -63,38 +63,32 @@ public static class PermissionsApi
 
     public static IEndpointRouteBuilder MapPermissionsApi(this IEndpointRouteBuilder app)
     {
-        var permissions = app.MapGroup("/api/v3/rbac/permissions");
+        var permissions = app.MapGroup("/api/v3/rbac/permissions").RequireActor();
         permissions.MapGet("/", List)
             .Operation("rbac_permissions_list", Tag, CatalogueDescription)
             .Query(CatalogueParameters)
-            .Response<Paginated<PermissionResponse>>()
-            .RequireActor();
+            .Response<Paginated<PermissionResponse>>();
         permissions.MapGet("/{id}/", Retrieve)
             .Operation("rbac_permissions_retrieve", Tag, CatalogueDescription)
-            .Response<PermissionResponse>()
-            .RequireActor();
+            .Response<PermissionResponse>();
         permissions.MapGet("/roles/", RoleObjectPermissions)
             .Operation("rbac_permissions_roles_list", Tag, "Get a role's assigned object permissions")
             .Query(RolesParameters)
-            .Response<Paginated<ExtraRoleObjectPermission>>()
-            .RequireActor();
+            .Response<Paginated<ExtraRoleObjectPermission>>();
         permissions.MapGet("/assigned_by_roles/", AssignedByRoles)
             .Operation("rbac_permissions_assigned_by_roles_list", Tag, AssignedDescription)
             .Query(AssignedParameters.Concat(AssignedQuery.Parameters))
-            .Response<Paginated<RoleAssignedObjectPermission>>()
-            .RequireActor();
+            .Response<Paginated<RoleAssignedObjectPermission>>();
         permissions.MapPost("/assigned_by_roles/{uuid}/assign/", Assign)
             .Operation("rbac_permissions_assigned_by_roles_assign", Tag,
                 "Assign permission(s) to role. When `object_pk` is set, the permissions\nare only assigned to the specific object, otherwise they are assigned globally.")
             .Request<PermissionAssignRequest>()
-            .Response<List<PermissionAssignResult>>()
-            .RequireActor();
+            .Response<List<PermissionAssignResult>>();
         permissions.MapPatch("/assigned_by_roles/{uuid}/unassign/", Unassign)
             .Operation("rbac_permissions_assigned_by_roles_unassign_partial_update", Tag,
                 "Unassign permission(s) to role. When `object_pk` is set, the permissions\nare only assigned to the specific object, otherwise they are assigned globally.")
-            .Request<PermissionAssignRequest>(partial: true)
-            .NoContent(description: "Successfully unassigned")
-            .RequireActor();
+            .Request<PermissionAssignRequest>(partial: true, required: false)
+            .NoContent(description: "Successfully unassigned");
         return app;
     }
 
