@@ -121,6 +121,33 @@ public sealed class GroupsApiTests
     }
 
     [Theory, Providers]
+    public async Task InternalServiceAccountsWithoutPermissionsGetAnEmptyList(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var outpost = await app.CreateUserAsync(type: UserType.InternalServiceAccount);
+        await app.CreateGroupAsync();
+
+        await (await (await app.AsTokenAsync(outpost)).GetAsync(Url, Ct)).AssertJsonAsync(200, $$"""
+            {"pagination": {{Pagination(0)}}, "results": [], "autocomplete": {}
+            }
+            """);
+    }
+
+    [Theory, Providers]
+    public async Task SessionCallersWriteWithTheCsrfHeader(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var admin = await app.CreateUserAsync(superuser: true);
+        var (client, _) = await app.AsSessionAsync(admin);
+
+        Assert.Equal(201, (int)(await client.PostAsync(Url, Json.Content(new { name = "by-session" }), Ct)).StatusCode);
+        client.DefaultRequestHeaders.Remove(Warden.Core.SessionStore.CsrfHeaderName);
+        await (await client.PostAsync(Url, Json.Content(new { name = "no-csrf" }), Ct))
+            .AssertJsonAsync(403, """{"detail": "CSRF Failed: CSRF token missing."}""");
+        Assert.False(await app.WithDbAsync(db => db.Groups.AnyAsync(g => g.Name == "no-csrf")));
+    }
+
+    [Theory, Providers]
     public async Task ListFiltersSearchesAndOrders(string provider)
     {
         await using var app = await TestApp.StartAsync(provider);
