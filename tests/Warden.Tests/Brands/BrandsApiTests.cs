@@ -153,10 +153,10 @@ public sealed class BrandsApiTests
         var missing = Guid.NewGuid();
 
         await (await client.PostAsync(Url, Json.Content(new { }), Ct)).AssertJsonAsync(400, """{"domain": ["This field is required."]}""");
-        await (await client.PostAsync(Url, Json.Content(new { domain = "x.example", branding_title = "", flow_authentication = "nope", client_certificates = new[] { "bad" } }), Ct))
+        await (await client.PostAsync(Url, Json.Content(new { domain = "x.example", branding_title = "", flow_authentication = new { }, client_certificates = new[] { true } }), Ct))
             .AssertJsonAsync(400, """
-                {"branding_title": ["This field may not be blank."], "flow_authentication": ["Invalid pk \"nope\" - object does not exist."],
-                 "client_certificates": ["Invalid pk \"bad\" - object does not exist."]}
+                {"branding_title": ["This field may not be blank."], "flow_authentication": ["Incorrect type. Expected pk value, received dict."],
+                 "client_certificates": ["Incorrect type. Expected pk value, received bool."]}
                 """);
         await (await client.PostAsync(Url, Json.Content(new
         {
