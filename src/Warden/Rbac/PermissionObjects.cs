@@ -40,9 +40,12 @@ public static class PermissionObjects
             }
             case "authentik_core.authenticatedsession":
             {
-                var session = await db.AuthenticatedSessions.AsNoTracking().FirstOrDefaultAsync(s => s.SessionKey == pk, cancellationToken);
+                // authentik keys sessions by their session key; Warden uses the session's uuid, as the sessions API
+                // does, so that no session key is ever stored in, or listed from, a permission.
+                var id = ParseGuid(pk);
+                var session = id is null ? null : await db.AuthenticatedSessions.AsNoTracking().FirstOrDefaultAsync(s => s.Uuid == id, cancellationToken);
                 return session is null ? null
-                    : new PermissionObject(session.SessionKey, $"Authenticated Session {session.SessionKey[..Math.Min(10, session.SessionKey.Length)]}");
+                    : new PermissionObject(session.Uuid.ToString(), $"Authenticated Session {session.Uuid.ToString()[..10]}");
             }
             case "authentik_brands.brand":
             {

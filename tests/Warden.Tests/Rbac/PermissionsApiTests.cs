@@ -158,6 +158,25 @@ public sealed class PermissionsApiTests
     }
 
     [Theory, Providers]
+    public async Task ObjectPermissionsCanOnlyBeAssignedOnModelsOfAuthentiksModelEnum(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var admin = await app.CreateUserAsync(superuser: true);
+        var role = await app.CreateRoleAsync();
+        var client = await app.AsTokenAsync(admin);
+
+        // Sessions are not in ModelEnum: their permissions can be granted globally only.
+        await (await client.PostAsync($"{Url}assigned_by_roles/{role.Id}/assign/", Json.Content(new
+        {
+            permissions = new[] { "delete_authenticatedsession" }, model = "authentik_core.authenticatedsession", object_pk = Guid.NewGuid().ToString(),
+        }), Ct)).AssertJsonAsync(400, """{"model": ["\"authentik_core.authenticatedsession\" is not a valid choice."]}""");
+        Assert.Equal(200, (int)(await client.PostAsync($"{Url}assigned_by_roles/{role.Id}/assign/", Json.Content(new
+        {
+            permissions = new[] { "authentik_core.delete_authenticatedsession" },
+        }), Ct)).StatusCode);
+    }
+
+    [Theory, Providers]
     public async Task AssignRejectsInvalidBodiesAndChangesNothing(string provider)
     {
         await using var app = await TestApp.StartAsync(provider);
