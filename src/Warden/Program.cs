@@ -1,11 +1,13 @@
 using Warden.Api;
 using Warden.Api.OpenApi;
+using Warden.Brands;
 using Warden.Cli;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
 using Warden.Enterprise;
 using Warden.Persistence;
 using Warden.Web;
+using Warden.Rbac;
 
 namespace Warden;
 
@@ -28,6 +30,7 @@ public sealed class Program
         builder.Services.AddCore(builder.Configuration);
         builder.Services.AddAccountLockdown();
         builder.Services.AddEnterprise(builder.Configuration);
+        builder.Services.AddRbac();
 
         var app = builder.Build();
         app.UseWardenApi();
@@ -39,6 +42,10 @@ public sealed class Program
         app.MapUsersApi();
         app.MapTokensApi();
         app.MapAuthenticatedSessionsApi();
+        app.MapGroupsApi();
+        app.MapRolesApi();
+        app.MapPermissionsApi();
+        app.MapBrandsApi();
         return app;
     }
 }

@@ -114,10 +114,14 @@ public sealed partial class Bootstrap(WardenDbContext db, PasswordHasher hasher,
 
 public static class GroupNumbers
 {
-    /// <summary>authentik's num_pk: a positive int32 taken from the uuid.</summary>
+    /// <summary>
+    /// authentik's num_pk: <c>int(str(uuid.int)[:5])</c>, the first five decimal digits of the uuid read as a
+    /// big-endian 128-bit number (the LDAP outpost derives gidNumbers from it, so it must match).
+    /// </summary>
     public static int NumPk(Guid id)
     {
-        var bytes = id.ToByteArray();
-        return (int)(BitConverter.ToUInt32(bytes, 0) & 0x7FFFFFFF);
+        var value = System.Numerics.BigInteger.Parse("0" + id.ToString("N"), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        var digits = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return int.Parse(digits.Length > 5 ? digits[..5] : digits, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

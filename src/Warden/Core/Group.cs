@@ -10,7 +10,7 @@ public sealed class Group
 {
     public Guid Id { get; set; } = Guid.NewGuid();
 
-    /// <summary>authentik's <c>num_pk</c>: a stable int32 derived from the uuid.</summary>
+    /// <summary>authentik's <c>num_pk</c>: the first five decimal digits of the uuid's 128-bit value.</summary>
     public int NumPk { get; set; }
     public string Name { get; set; } = "";
     public bool IsSuperuser { get; set; }
@@ -30,7 +30,7 @@ internal sealed class GroupConfiguration : IEntityTypeConfiguration<Group>
         b.HasKey(g => g.Id);
         b.Property(g => g.Id).HasColumnName("group_uuid");
         b.Property(g => g.NumPk).HasColumnName("num_pk");
-        b.Property(g => g.Name).HasColumnName("name").HasMaxLength(80).IsRequired();
+        b.Property(g => g.Name).HasColumnName("name").IsRequired();
         b.HasIndex(g => g.Name).IsUnique().HasDatabaseName("ix_group_name");
         b.Property(g => g.IsSuperuser).HasColumnName("is_superuser");
         b.Property(g => g.Attributes).HasColumnName("attributes").IsJsonObject();

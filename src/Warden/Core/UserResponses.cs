@@ -20,7 +20,7 @@ public sealed record UserResponse(
     IReadOnlyList<Guid> Groups,
     IReadOnlyList<UserResponse.PartialGroup>? GroupsObj,
     IReadOnlyList<Guid> Roles,
-    IReadOnlyList<UserResponse.RoleSummary>? RolesObj,
+    IReadOnlyList<RolesApi.RoleResponse>? RolesObj,
     string Email,
     string Avatar,
     JsonObject Attributes,
@@ -33,9 +33,6 @@ public sealed record UserResponse(
 {
     [ApiSchema("PartialGroup", Description = "Partial Group Serializer, does not include child relations.")]
     public sealed record PartialGroup(Guid Pk, int NumPk, string Name, bool IsSuperuser, JsonObject Attributes);
-
-    [ApiSchema("Role", Description = "Role serializer")]
-    public sealed record RoleSummary(Guid Pk, string Name);
 }
 
 /// <summary>authentik's <c>UserSelf</c>: what a user may read about itself.</summary>
@@ -101,7 +98,7 @@ public sealed class UserResponses(WardenDbContext db, Installation installation,
                 groups.Select(g => g.Id).ToList(),
                 includeGroups ? groups.Select(g => new UserResponse.PartialGroup(g.Id, g.NumPk, g.Name, g.IsSuperuser, g.Attributes)).ToList() : null,
                 roles.Select(r => r.Id).ToList(),
-                includeRoles ? roles.Select(r => new UserResponse.RoleSummary(r.Id, r.Name)).ToList() : null,
+                includeRoles ? roles.Select(r => new RolesApi.RoleResponse(r.Id, r.Name)).ToList() : null,
                 u.Email, Avatars.For(u), u.Attributes, Installation.Uid(u.Id, installId), u.Path, u.Type.ToApi(), u.Uuid,
                 u.PasswordChangeDate, u.LastUpdated);
         }).ToList();

@@ -9,6 +9,9 @@ public sealed class Role
     public Guid Id { get; set; } = Guid.NewGuid();
     public string Name { get; set; } = "";
 
+    /// <summary>authentik's ManagedModel key: set on roles that authentik itself maintains, null otherwise.</summary>
+    public string? Managed { get; set; }
+
     public List<Core.User> Users { get; set; } = [];
     public List<Core.Group> Groups { get; set; } = [];
     public List<RolePermission> Permissions { get; set; } = [];
@@ -38,8 +41,10 @@ internal sealed class RoleConfiguration : IEntityTypeConfiguration<Role>
         b.ToTable("authentik_rbac_role");
         b.HasKey(r => r.Id);
         b.Property(r => r.Id).HasColumnName("uuid");
-        b.Property(r => r.Name).HasColumnName("name").HasMaxLength(150).IsRequired();
+        b.Property(r => r.Name).HasColumnName("name").IsRequired();
         b.HasIndex(r => r.Name).IsUnique().HasDatabaseName("ix_role_name");
+        b.Property(r => r.Managed).HasColumnName("managed");
+        b.HasIndex(r => r.Managed).IsUnique().HasDatabaseName("ix_role_managed");
     }
 }
 

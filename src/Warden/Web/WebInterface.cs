@@ -65,6 +65,9 @@ public static class WebInterface
         var brand = await brands.ResolveAsync(context, cancellationToken);
         var invalidation = await FlowSlugAsync(db, brand?.FlowInvalidationId, cancellationToken);
         var admin = await permissions.IsSuperuserAsync(user, cancellationToken) ? AdminLink : "";
+        // As authentik's Security tab: the self-service lockdown is offered only while an enterprise licence is valid.
+        var licensed = await context.RequestServices.GetRequiredService<Enterprise.LicenseStatus>().IsValidAsync(cancellationToken);
+        var lockdownCard = licensed ? LockdownCard : "";
         var logout = invalidation is null ? "" : $"""<a id="logout" href="/if/flow/{HtmlPage.Encode(Uri.EscapeDataString(invalidation))}/">Log out</a>""";
         var logoutUnavailable = invalidation is null ? LogoutUnavailable : "";
         var body = $"""
@@ -76,10 +79,7 @@ public static class WebInterface
             <dt>Name</dt><dd id="user-name">{HtmlPage.Encode(user.Name)}</dd>
             </dl>
             {logoutUnavailable}
-            <!-- ACCOUNT LOCKDOWN (self-service): the lockdown work puts its "Account Lockdown" card with the "Lock my account"
-                 button here; user.js wires it to startAccountLockdown() in api.js, which POSTs an empty object to
-                 /api/v3/core/users/account_lockdown/ and navigates to the returned link. -->
-            <div id="account-lockdown-slot"></div>
+            <div id="account-lockdown-slot">{lockdownCard}</div>
             </main>
             """;
         return new HtmlPage(PageTitle("My account", brand), body, "user.js");
@@ -93,10 +93,11 @@ public static class WebInterface
         }
         // Any logged-in user gets the shell; what it shows is decided by the users API's own permission checks.
         var brand = await brands.ResolveAsync(context, cancellationToken);
+        var licensed = await context.RequestServices.GetRequiredService<Enterprise.LicenseStatus>().IsValidAsync(cancellationToken);
         const string userLink = """<a href="/if/user/">My account</a>""";
         var body = $"""
             {TopBar(brand, userLink)}
-            <main id="admin" class="card wide" aria-busy="true">
+            <main id="admin" class="card wide" aria-busy="true" data-current-user-pk="{context.CurrentUser()!.Id}" data-enterprise="{(licensed ? "true" : "false")}">
             <h1 id="admin-heading" tabindex="-1">Users</h1>
             <div id="admin-view"><p class="status" role="status">Loading…</p></div>
             </main>
@@ -121,6 +122,15 @@ public static class WebInterface
 
     private static async Task<string?> FlowSlugAsync(WardenDbContext db, Guid? flowId, CancellationToken cancellationToken) =>
         flowId is null ? null : await db.Set<Flow>().Where(f => f.Id == flowId).Select(f => f.Slug).FirstOrDefaultAsync(cancellationToken);
+
+    private const string LockdownCard = """
+        <section class="card danger-zone" id="account-lockdown" aria-labelledby="account-lockdown-heading">
+        <h2 id="account-lockdown-heading">Account Lockdown</h2>
+        <p>If you suspect your account has been compromised, you can immediately lock it to prevent unauthorized access.</p>
+        <p class="alert alert-danger" id="account-lockdown-error" role="alert" hidden></p>
+        <button type="button" class="danger" id="lock-my-account">Lock my account</button>
+        </section>
+        """;
 
     private const string AdminLink = """<a href="/if/admin/" id="admin-link">Admin interface</a>""";
 

@@ -1,7 +1,7 @@
 // The admin page (/if/admin/): a user list with search (#/identity/users?search=...) and a user detail view
 // (#/identity/users/<pk>), both read from the users API with the session cookie.
 
-import { apiRequest, errorMessage } from "./api.js";
+import { apiRequest, errorMessage, startAccountLockdown } from "./api.js";
 import { h, replace } from "./dom.js";
 
 const main = document.getElementById("admin");
@@ -144,10 +144,32 @@ async function showUser(pk) {
   replace(view,
     back,
     h("dl", { class: "details", id: "user-details", "data-pk": user.pk }, rows.map(([term, value]) => [h("dt", {}, term), h("dd", {}, value)])),
-    // ACCOUNT LOCKDOWN (admin): the lockdown work adds its red "Account Lockdown" button here, shown only with an
-    // active enterprise licence, when this user is not the current admin and not an internal service account;
-    // it calls startAccountLockdown(user.pk) from ./api.js.
-    h("div", { class: "actions", id: "user-actions", "data-user-pk": user.pk }));
+    lockdownActions(user));
+}
+
+/**
+ * authentik's user card action: a red "Account Lockdown" button, offered only with an active enterprise licence,
+ * never for yourself (that is the user page's "Lock my account") and never for an internal service account.
+ */
+function lockdownActions(user) {
+  const main = document.getElementById("admin");
+  const actions = h("div", { class: "actions", id: "user-actions", "data-user-pk": user.pk });
+  const licensed = main?.dataset.enterprise === "true";
+  const self = String(user.pk) === main?.dataset.currentUserPk;
+  if (!licensed || self || user.type === "internal_service_account") return actions;
+  const error = h("p", { class: "alert alert-danger", role: "alert", id: "account-lockdown-error", hidden: true });
+  const button = h("button", { type: "button", class: "danger", id: "account-lockdown" }, "Account Lockdown");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    const message = await startAccountLockdown(user.pk);
+    if (message) {
+      error.textContent = message;
+      error.hidden = false;
+      button.disabled = false;
+    }
+  });
+  actions.append(error, button);
+  return actions;
 }
 
 window.addEventListener("hashchange", route);

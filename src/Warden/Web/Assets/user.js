@@ -1,8 +1,18 @@
-// The user page (/if/user/): rendered by the server (who you are, the logout link); this module adds its actions.
-//
-// ACCOUNT LOCKDOWN (self-service) goes here: when an enterprise licence is active, render the
-// "Account Lockdown" card with a danger "Lock my account" button into #account-lockdown-slot, and on click call
-// startAccountLockdown() from ./api.js (it POSTs {} to /api/v3/core/users/account_lockdown/ and navigates to the
-// returned link, or resolves to an error message to show).
+// The user page (/if/user/): rendered by the server (who you are, the logout link, and the Account Lockdown card
+// when an enterprise licence is active); this module wires the card's button.
+import { startAccountLockdown } from "./api.js";
 
-export {};
+const button = document.getElementById("lock-my-account");
+const error = document.getElementById("account-lockdown-error");
+if (button) {
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    // Self-service: no user in the body; the flow that opens asks for the reason and confirms.
+    const message = await startAccountLockdown();
+    if (message) {
+      error.textContent = message;
+      error.hidden = false;
+      button.disabled = false;
+    }
+  });
+}

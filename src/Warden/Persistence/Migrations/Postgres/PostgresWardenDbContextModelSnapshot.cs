@@ -177,8 +177,7 @@ namespace Warden.Persistence.Migrations.Postgres
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(80)
-                        .HasColumnType("character varying(80)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.Property<int>("NumPk")
@@ -613,13 +612,20 @@ namespace Warden.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("uuid");
 
+                    b.Property<string>("Managed")
+                        .HasColumnType("text")
+                        .HasColumnName("managed");
+
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(150)
-                        .HasColumnType("character varying(150)")
+                        .HasColumnType("text")
                         .HasColumnName("name");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Managed")
+                        .IsUnique()
+                        .HasDatabaseName("ix_role_managed");
 
                     b.HasIndex("Name")
                         .IsUnique()

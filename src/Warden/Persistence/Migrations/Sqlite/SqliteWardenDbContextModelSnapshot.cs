@@ -172,7 +172,6 @@ namespace Warden.Persistence.Migrations.Sqlite
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(80)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
@@ -606,13 +605,20 @@ namespace Warden.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("uuid");
 
+                    b.Property<string>("Managed")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("managed");
+
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(150)
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Managed")
+                        .IsUnique()
+                        .HasDatabaseName("ix_role_managed");
 
                     b.HasIndex("Name")
                         .IsUnique()

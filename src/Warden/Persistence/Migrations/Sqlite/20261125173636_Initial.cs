@@ -17,7 +17,7 @@ namespace Warden.Persistence.Migrations.Sqlite
                 {
                     group_uuid = table.Column<Guid>(type: "TEXT", nullable: false),
                     num_pk = table.Column<int>(type: "INTEGER", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    name = table.Column<string>(type: "TEXT", nullable: false),
                     is_superuser = table.Column<bool>(type: "INTEGER", nullable: false),
                     attributes = table.Column<string>(type: "TEXT", nullable: false)
                 },
@@ -157,7 +157,8 @@ namespace Warden.Persistence.Migrations.Sqlite
                 columns: table => new
                 {
                     uuid = table.Column<Guid>(type: "TEXT", nullable: false),
-                    name = table.Column<string>(type: "TEXT", maxLength: 150, nullable: false)
+                    name = table.Column<string>(type: "TEXT", nullable: false),
+                    managed = table.Column<string>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -559,6 +560,12 @@ namespace Warden.Persistence.Migrations.Sqlite
                 name: "ix_flow_slug",
                 table: "authentik_flows_flow",
                 column: "slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_role_managed",
+                table: "authentik_rbac_role",
+                column: "managed",
                 unique: true);
 
             migrationBuilder.CreateIndex(

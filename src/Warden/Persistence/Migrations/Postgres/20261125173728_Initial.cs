@@ -18,7 +18,7 @@ namespace Warden.Persistence.Migrations.Postgres
                 {
                     group_uuid = table.Column<Guid>(type: "uuid", nullable: false),
                     num_pk = table.Column<int>(type: "integer", nullable: false),
-                    name = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    name = table.Column<string>(type: "text", nullable: false),
                     is_superuser = table.Column<bool>(type: "boolean", nullable: false),
                     attributes = table.Column<string>(type: "text", nullable: false)
                 },
@@ -158,7 +158,8 @@ namespace Warden.Persistence.Migrations.Postgres
                 columns: table => new
                 {
                     uuid = table.Column<Guid>(type: "uuid", nullable: false),
-                    name = table.Column<string>(type: "character varying(150)", maxLength: 150, nullable: false)
+                    name = table.Column<string>(type: "text", nullable: false),
+                    managed = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -560,6 +561,12 @@ namespace Warden.Persistence.Migrations.Postgres
                 name: "ix_flow_slug",
                 table: "authentik_flows_flow",
                 column: "slug",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_role_managed",
+                table: "authentik_rbac_role",
+                column: "managed",
                 unique: true);
 
             migrationBuilder.CreateIndex(
