@@ -27,6 +27,15 @@ public sealed class Flow
 
     /// <summary>AuthenticationEnum: none, require_authenticated, require_unauthenticated, require_superuser, ...</summary>
     public string Authentication { get; set; } = "none";
+
+    /// <summary>The flow's stages in order of <see cref="FlowStageBinding.Order"/>.</summary>
+    public List<FlowStageBinding> Bindings { get; set; } = [];
+
+    /// <summary>
+    /// Policies bound to the flow itself (the flow's key doubles as its <c>policybindingmodel_ptr_id</c>): they decide
+    /// whether the flow applies to the request at all.
+    /// </summary>
+    public List<Policies.PolicyBinding> Policies { get; set; } = [];
 }
 
 internal sealed class FlowConfiguration : IEntityTypeConfiguration<Flow>

@@ -605,6 +605,170 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("authentik_flows_flow", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Flows.FlowStageBinding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("fsb_uuid");
+
+                    b.Property<bool>("EvaluateOnPlan")
+                        .HasColumnType("boolean")
+                        .HasColumnName("evaluate_on_plan");
+
+                    b.Property<string>("InvalidResponseAction")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("invalid_response_action");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer")
+                        .HasColumnName("order");
+
+                    b.Property<string>("PolicyEngineMode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("policy_engine_mode");
+
+                    b.Property<bool>("ReEvaluatePolicies")
+                        .HasColumnType("boolean")
+                        .HasColumnName("re_evaluate_policies");
+
+                    b.Property<Guid>("StageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("stage_id");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StageId");
+
+                    b.HasIndex("TargetId", "StageId", "Order")
+                        .IsUnique()
+                        .HasDatabaseName("ix_flowstagebinding_target_stage_order");
+
+                    b.ToTable("authentik_flows_flowstagebinding", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Flows.Stage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("stage_uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stage_name");
+
+                    b.ToTable("authentik_flows_stage", (string)null);
+
+                    b.UseTptMappingStrategy();
+                });
+
+            modelBuilder.Entity("Warden.Policies.Policy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("policy_uuid");
+
+                    b.Property<bool>("ExecutionLogging")
+                        .HasColumnType("boolean")
+                        .HasColumnName("execution_logging");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_policy_name");
+
+                    b.ToTable("authentik_policies_policy", (string)null);
+
+                    b.UseTptMappingStrategy();
+                });
+
+            modelBuilder.Entity("Warden.Policies.PolicyBinding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("policy_binding_uuid");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enabled");
+
+                    b.Property<bool>("FailureResult")
+                        .HasColumnType("boolean")
+                        .HasColumnName("failure_result");
+
+                    b.Property<Guid?>("GroupId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("group_id");
+
+                    b.Property<bool>("Negate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("negate");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer")
+                        .HasColumnName("order");
+
+                    b.Property<Guid?>("PolicyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("policy_id");
+
+                    b.Property<Guid?>("TargetBindingId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_binding_id");
+
+                    b.Property<Guid?>("TargetFlowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("target_flow_id");
+
+                    b.Property<int>("Timeout")
+                        .HasColumnType("integer")
+                        .HasColumnName("timeout");
+
+                    b.Property<int?>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupId");
+
+                    b.HasIndex("PolicyId");
+
+                    b.HasIndex("TargetBindingId")
+                        .HasDatabaseName("ix_policybinding_target_binding");
+
+                    b.HasIndex("TargetFlowId")
+                        .HasDatabaseName("ix_policybinding_target_flow");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("authentik_policies_policybinding", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Rbac.Role", b =>
                 {
                     b.Property<Guid>("Id")
@@ -670,6 +834,74 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.ToTable("authentik_rbac_rolepermission", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Stages.Prompt.Prompt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("prompt_uuid");
+
+                    b.Property<string>("FieldKey")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("field_key");
+
+                    b.Property<string>("InitialValue")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("initial_value");
+
+                    b.Property<bool>("InitialValueExpression")
+                        .HasColumnType("boolean")
+                        .HasColumnName("initial_value_expression");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("label");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("integer")
+                        .HasColumnName("order");
+
+                    b.Property<string>("Placeholder")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("placeholder");
+
+                    b.Property<bool>("PlaceholderExpression")
+                        .HasColumnType("boolean")
+                        .HasColumnName("placeholder_expression");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("boolean")
+                        .HasColumnName("required");
+
+                    b.Property<string>("SubText")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sub_text");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_prompt_name");
+
+                    b.ToTable("authentik_stages_prompt_prompt", (string)null);
+                });
+
             modelBuilder.Entity("authentik_core_group_parents", b =>
                 {
                     b.Property<Guid>("child_id")
@@ -728,6 +960,251 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.HasIndex("user_id");
 
                     b.ToTable("authentik_rbac_role_users");
+                });
+
+            modelBuilder.Entity("authentik_stages_prompt_promptstage_fields", b =>
+                {
+                    b.Property<Guid>("prompt_id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("promptstage_id")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("prompt_id", "promptstage_id");
+
+                    b.HasIndex("promptstage_id");
+
+                    b.ToTable("authentik_stages_prompt_promptstage_fields");
+                });
+
+            modelBuilder.Entity("authentik_stages_prompt_promptstage_validation_policies", b =>
+                {
+                    b.Property<Guid>("policy_id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("promptstage_id")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("policy_id", "promptstage_id");
+
+                    b.HasIndex("promptstage_id");
+
+                    b.ToTable("authentik_stages_prompt_promptstage_validation_policies");
+                });
+
+            modelBuilder.Entity("Warden.Enterprise.Stages.AccountLockdown.AccountLockdownStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<bool>("DeactivateUser")
+                        .HasColumnType("boolean")
+                        .HasColumnName("deactivate_user");
+
+                    b.Property<bool>("DeleteSessions")
+                        .HasColumnType("boolean")
+                        .HasColumnName("delete_sessions");
+
+                    b.Property<bool>("RevokeTokens")
+                        .HasColumnType("boolean")
+                        .HasColumnName("revoke_tokens");
+
+                    b.Property<Guid?>("SelfServiceCompletionFlowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("self_service_completion_flow_id");
+
+                    b.Property<bool>("SetUnusablePassword")
+                        .HasColumnType("boolean")
+                        .HasColumnName("set_unusable_password");
+
+                    b.HasIndex("SelfServiceCompletionFlowId");
+
+                    b.ToTable("authentik_stages_account_lockdown_accountlockdownstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.Deny.DenyStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<string>("DenyMessage")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("deny_message");
+
+                    b.ToTable("authentik_stages_deny_denystage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.Identification.IdentificationStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<bool>("CaseInsensitiveMatching")
+                        .HasColumnType("boolean")
+                        .HasColumnName("case_insensitive_matching");
+
+                    b.Property<bool>("EnableRememberMe")
+                        .HasColumnType("boolean")
+                        .HasColumnName("enable_remember_me");
+
+                    b.Property<Guid?>("EnrollmentFlowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("enrollment_flow_id");
+
+                    b.Property<Guid?>("PasswordStageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("password_stage_id");
+
+                    b.Property<Guid?>("PasswordlessFlowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("passwordless_flow_id");
+
+                    b.Property<bool>("PretendUserExists")
+                        .HasColumnType("boolean")
+                        .HasColumnName("pretend_user_exists");
+
+                    b.Property<Guid?>("RecoveryFlowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recovery_flow_id");
+
+                    b.Property<bool>("ShowMatchedUser")
+                        .HasColumnType("boolean")
+                        .HasColumnName("show_matched_user");
+
+                    b.Property<bool>("ShowSourceLabels")
+                        .HasColumnType("boolean")
+                        .HasColumnName("show_source_labels");
+
+                    b.Property<string>("UserFields")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("user_fields");
+
+                    b.HasIndex("EnrollmentFlowId");
+
+                    b.HasIndex("PasswordStageId");
+
+                    b.HasIndex("PasswordlessFlowId")
+                        .HasDatabaseName("IX_authentik_stages_identification_identificationstage_passwo~1");
+
+                    b.HasIndex("RecoveryFlowId");
+
+                    b.ToTable("authentik_stages_identification_identificationstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.Password.PasswordStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<bool>("AllowShowPassword")
+                        .HasColumnType("boolean")
+                        .HasColumnName("allow_show_password");
+
+                    b.Property<string>("Backends")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("backends");
+
+                    b.Property<Guid?>("ConfigureFlowId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("configure_flow_id");
+
+                    b.Property<int>("FailedAttemptsBeforeCancel")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_attempts_before_cancel");
+
+                    b.HasIndex("ConfigureFlowId");
+
+                    b.ToTable("authentik_stages_password_passwordstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.Prompt.PromptStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.ToTable("authentik_stages_prompt_promptstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.UserLogin.UserLoginStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<string>("GeoipBinding")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("geoip_binding");
+
+                    b.Property<string>("NetworkBinding")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("network_binding");
+
+                    b.Property<string>("RememberDevice")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("remember_device");
+
+                    b.Property<string>("RememberMeOffset")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("remember_me_offset");
+
+                    b.Property<string>("SessionDuration")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("session_duration");
+
+                    b.Property<bool>("TerminateOtherSessions")
+                        .HasColumnType("boolean")
+                        .HasColumnName("terminate_other_sessions");
+
+                    b.ToTable("authentik_stages_user_login_userloginstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.UserLogout.UserLogoutStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.ToTable("authentik_stages_user_logout_userlogoutstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Policies.PendingUser.PendingUserIsNotRequestUserPolicy", b =>
+                {
+                    b.HasBaseType("Warden.Policies.Policy");
+
+                    b.ToTable("authentik_policies_pending_user_pendinguserisnotrequestuserpolicy", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("policy_ptr_id");
+                        });
                 });
 
             modelBuilder.Entity("Warden.Brands.Brand", b =>
@@ -826,6 +1303,63 @@ namespace Warden.Persistence.Migrations.Postgres
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Warden.Flows.FlowStageBinding", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", "Stage")
+                        .WithMany("Bindings")
+                        .HasForeignKey("StageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Warden.Flows.Flow", "Target")
+                        .WithMany("Bindings")
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Stage");
+
+                    b.Navigation("Target");
+                });
+
+            modelBuilder.Entity("Warden.Policies.PolicyBinding", b =>
+                {
+                    b.HasOne("Warden.Core.Group", "Group")
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Warden.Policies.Policy", "Policy")
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Warden.Flows.FlowStageBinding", "TargetBinding")
+                        .WithMany("Policies")
+                        .HasForeignKey("TargetBindingId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Warden.Flows.Flow", "TargetFlow")
+                        .WithMany("Policies")
+                        .HasForeignKey("TargetFlowId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Warden.Core.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Group");
+
+                    b.Navigation("Policy");
+
+                    b.Navigation("TargetBinding");
+
+                    b.Navigation("TargetFlow");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Warden.Rbac.RolePermission", b =>
                 {
                     b.HasOne("Warden.Rbac.Role", "Role")
@@ -897,9 +1431,169 @@ namespace Warden.Persistence.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("authentik_stages_prompt_promptstage_fields", b =>
+                {
+                    b.HasOne("Warden.Stages.Prompt.Prompt", null)
+                        .WithMany()
+                        .HasForeignKey("prompt_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Warden.Stages.Prompt.PromptStage", null)
+                        .WithMany()
+                        .HasForeignKey("promptstage_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("FK_authentik_stages_prompt_promptstage_fields_authentik_stage~1");
+                });
+
+            modelBuilder.Entity("authentik_stages_prompt_promptstage_validation_policies", b =>
+                {
+                    b.HasOne("Warden.Policies.Policy", null)
+                        .WithMany()
+                        .HasForeignKey("policy_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Warden.Stages.Prompt.PromptStage", null)
+                        .WithMany()
+                        .HasForeignKey("promptstage_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("FK_authentik_stages_prompt_promptstage_validation_policies_au~1");
+                });
+
+            modelBuilder.Entity("Warden.Enterprise.Stages.AccountLockdown.AccountLockdownStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Enterprise.Stages.AccountLockdown.AccountLockdownStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Warden.Flows.Flow", "SelfServiceCompletionFlow")
+                        .WithMany()
+                        .HasForeignKey("SelfServiceCompletionFlowId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("FK_authentik_stages_account_lockdown_accountlockdownstage_aut~1");
+
+                    b.Navigation("SelfServiceCompletionFlow");
+                });
+
+            modelBuilder.Entity("Warden.Stages.Deny.DenyStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.Deny.DenyStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Stages.Identification.IdentificationStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Flow", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentFlowId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.Identification.IdentificationStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("FK_authentik_stages_identification_identificationstage_authen~1");
+
+                    b.HasOne("Warden.Stages.Password.PasswordStage", "PasswordStage")
+                        .WithMany()
+                        .HasForeignKey("PasswordStageId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("FK_authentik_stages_identification_identificationstage_authen~2");
+
+                    b.HasOne("Warden.Flows.Flow", null)
+                        .WithMany()
+                        .HasForeignKey("PasswordlessFlowId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("FK_authentik_stages_identification_identificationstage_authen~3");
+
+                    b.HasOne("Warden.Flows.Flow", null)
+                        .WithMany()
+                        .HasForeignKey("RecoveryFlowId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("FK_authentik_stages_identification_identificationstage_authen~4");
+
+                    b.Navigation("PasswordStage");
+                });
+
+            modelBuilder.Entity("Warden.Stages.Password.PasswordStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Flow", null)
+                        .WithMany()
+                        .HasForeignKey("ConfigureFlowId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.Password.PasswordStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Stages.Prompt.PromptStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.Prompt.PromptStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Stages.UserLogin.UserLoginStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.UserLogin.UserLoginStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Stages.UserLogout.UserLogoutStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.UserLogout.UserLogoutStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Policies.PendingUser.PendingUserIsNotRequestUserPolicy", b =>
+                {
+                    b.HasOne("Warden.Policies.Policy", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Policies.PendingUser.PendingUserIsNotRequestUserPolicy", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Warden.Core.Session", b =>
                 {
                     b.Navigation("Authenticated");
+                });
+
+            modelBuilder.Entity("Warden.Flows.Flow", b =>
+                {
+                    b.Navigation("Bindings");
+
+                    b.Navigation("Policies");
+                });
+
+            modelBuilder.Entity("Warden.Flows.FlowStageBinding", b =>
+                {
+                    b.Navigation("Policies");
+                });
+
+            modelBuilder.Entity("Warden.Flows.Stage", b =>
+                {
+                    b.Navigation("Bindings");
                 });
 
             modelBuilder.Entity("Warden.Rbac.Role", b =>

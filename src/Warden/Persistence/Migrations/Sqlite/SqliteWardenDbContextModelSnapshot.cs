@@ -598,6 +598,170 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("authentik_flows_flow", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Flows.FlowStageBinding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fsb_uuid");
+
+                    b.Property<bool>("EvaluateOnPlan")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("evaluate_on_plan");
+
+                    b.Property<string>("InvalidResponseAction")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("invalid_response_action");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order");
+
+                    b.Property<string>("PolicyEngineMode")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_engine_mode");
+
+                    b.Property<bool>("ReEvaluatePolicies")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("re_evaluate_policies");
+
+                    b.Property<Guid>("StageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stage_id");
+
+                    b.Property<Guid>("TargetId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StageId");
+
+                    b.HasIndex("TargetId", "StageId", "Order")
+                        .IsUnique()
+                        .HasDatabaseName("ix_flowstagebinding_target_stage_order");
+
+                    b.ToTable("authentik_flows_flowstagebinding", (string)null);
+                });
+
+            modelBuilder.Entity("Warden.Flows.Stage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("stage_uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_stage_name");
+
+                    b.ToTable("authentik_flows_stage", (string)null);
+
+                    b.UseTptMappingStrategy();
+                });
+
+            modelBuilder.Entity("Warden.Policies.Policy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_uuid");
+
+                    b.Property<bool>("ExecutionLogging")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("execution_logging");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_policy_name");
+
+                    b.ToTable("authentik_policies_policy", (string)null);
+
+                    b.UseTptMappingStrategy();
+                });
+
+            modelBuilder.Entity("Warden.Policies.PolicyBinding", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_binding_uuid");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enabled");
+
+                    b.Property<bool>("FailureResult")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failure_result");
+
+                    b.Property<Guid?>("GroupId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("group_id");
+
+                    b.Property<bool>("Negate")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("negate");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order");
+
+                    b.Property<Guid?>("PolicyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("policy_id");
+
+                    b.Property<Guid?>("TargetBindingId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_binding_id");
+
+                    b.Property<Guid?>("TargetFlowId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target_flow_id");
+
+                    b.Property<int>("Timeout")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("timeout");
+
+                    b.Property<int?>("UserId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GroupId");
+
+                    b.HasIndex("PolicyId");
+
+                    b.HasIndex("TargetBindingId")
+                        .HasDatabaseName("ix_policybinding_target_binding");
+
+                    b.HasIndex("TargetFlowId")
+                        .HasDatabaseName("ix_policybinding_target_flow");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("authentik_policies_policybinding", (string)null);
+                });
+
             modelBuilder.Entity("Warden.Rbac.Role", b =>
                 {
                     b.Property<Guid>("Id")
@@ -661,6 +825,74 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.ToTable("authentik_rbac_rolepermission", (string)null);
                 });
 
+            modelBuilder.Entity("Warden.Stages.Prompt.Prompt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("prompt_uuid");
+
+                    b.Property<string>("FieldKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("field_key");
+
+                    b.Property<string>("InitialValue")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("initial_value");
+
+                    b.Property<bool>("InitialValueExpression")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("initial_value_expression");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("label");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Order")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("order");
+
+                    b.Property<string>("Placeholder")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("placeholder");
+
+                    b.Property<bool>("PlaceholderExpression")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("placeholder_expression");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("required");
+
+                    b.Property<string>("SubText")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sub_text");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_prompt_name");
+
+                    b.ToTable("authentik_stages_prompt_prompt", (string)null);
+                });
+
             modelBuilder.Entity("authentik_core_group_parents", b =>
                 {
                     b.Property<Guid>("child_id")
@@ -719,6 +951,250 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.HasIndex("user_id");
 
                     b.ToTable("authentik_rbac_role_users");
+                });
+
+            modelBuilder.Entity("authentik_stages_prompt_promptstage_fields", b =>
+                {
+                    b.Property<Guid>("prompt_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("promptstage_id")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("prompt_id", "promptstage_id");
+
+                    b.HasIndex("promptstage_id");
+
+                    b.ToTable("authentik_stages_prompt_promptstage_fields");
+                });
+
+            modelBuilder.Entity("authentik_stages_prompt_promptstage_validation_policies", b =>
+                {
+                    b.Property<Guid>("policy_id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("promptstage_id")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("policy_id", "promptstage_id");
+
+                    b.HasIndex("promptstage_id");
+
+                    b.ToTable("authentik_stages_prompt_promptstage_validation_policies");
+                });
+
+            modelBuilder.Entity("Warden.Enterprise.Stages.AccountLockdown.AccountLockdownStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<bool>("DeactivateUser")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("deactivate_user");
+
+                    b.Property<bool>("DeleteSessions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delete_sessions");
+
+                    b.Property<bool>("RevokeTokens")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("revoke_tokens");
+
+                    b.Property<Guid?>("SelfServiceCompletionFlowId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("self_service_completion_flow_id");
+
+                    b.Property<bool>("SetUnusablePassword")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("set_unusable_password");
+
+                    b.HasIndex("SelfServiceCompletionFlowId");
+
+                    b.ToTable("authentik_stages_account_lockdown_accountlockdownstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.Deny.DenyStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<string>("DenyMessage")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deny_message");
+
+                    b.ToTable("authentik_stages_deny_denystage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.Identification.IdentificationStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<bool>("CaseInsensitiveMatching")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("case_insensitive_matching");
+
+                    b.Property<bool>("EnableRememberMe")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("enable_remember_me");
+
+                    b.Property<Guid?>("EnrollmentFlowId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enrollment_flow_id");
+
+                    b.Property<Guid?>("PasswordStageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_stage_id");
+
+                    b.Property<Guid?>("PasswordlessFlowId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("passwordless_flow_id");
+
+                    b.Property<bool>("PretendUserExists")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pretend_user_exists");
+
+                    b.Property<Guid?>("RecoveryFlowId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("recovery_flow_id");
+
+                    b.Property<bool>("ShowMatchedUser")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("show_matched_user");
+
+                    b.Property<bool>("ShowSourceLabels")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("show_source_labels");
+
+                    b.Property<string>("UserFields")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_fields");
+
+                    b.HasIndex("EnrollmentFlowId");
+
+                    b.HasIndex("PasswordStageId");
+
+                    b.HasIndex("PasswordlessFlowId");
+
+                    b.HasIndex("RecoveryFlowId");
+
+                    b.ToTable("authentik_stages_identification_identificationstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.Password.PasswordStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<bool>("AllowShowPassword")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("allow_show_password");
+
+                    b.Property<string>("Backends")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("backends");
+
+                    b.Property<Guid?>("ConfigureFlowId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("configure_flow_id");
+
+                    b.Property<int>("FailedAttemptsBeforeCancel")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_attempts_before_cancel");
+
+                    b.HasIndex("ConfigureFlowId");
+
+                    b.ToTable("authentik_stages_password_passwordstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.Prompt.PromptStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.ToTable("authentik_stages_prompt_promptstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.UserLogin.UserLoginStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.Property<string>("GeoipBinding")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("geoip_binding");
+
+                    b.Property<string>("NetworkBinding")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("network_binding");
+
+                    b.Property<string>("RememberDevice")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("remember_device");
+
+                    b.Property<string>("RememberMeOffset")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("remember_me_offset");
+
+                    b.Property<string>("SessionDuration")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("session_duration");
+
+                    b.Property<bool>("TerminateOtherSessions")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("terminate_other_sessions");
+
+                    b.ToTable("authentik_stages_user_login_userloginstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Stages.UserLogout.UserLogoutStage", b =>
+                {
+                    b.HasBaseType("Warden.Flows.Stage");
+
+                    b.ToTable("authentik_stages_user_logout_userlogoutstage", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("stage_ptr_id");
+                        });
+                });
+
+            modelBuilder.Entity("Warden.Policies.PendingUser.PendingUserIsNotRequestUserPolicy", b =>
+                {
+                    b.HasBaseType("Warden.Policies.Policy");
+
+                    b.ToTable("authentik_policies_pending_user_pendinguserisnotrequestuserpolicy", null, t =>
+                        {
+                            t.Property("Id")
+                                .HasColumnName("policy_ptr_id");
+                        });
                 });
 
             modelBuilder.Entity("Warden.Brands.Brand", b =>
@@ -817,6 +1293,63 @@ namespace Warden.Persistence.Migrations.Sqlite
                     b.Navigation("User");
                 });
 
+            modelBuilder.Entity("Warden.Flows.FlowStageBinding", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", "Stage")
+                        .WithMany("Bindings")
+                        .HasForeignKey("StageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Warden.Flows.Flow", "Target")
+                        .WithMany("Bindings")
+                        .HasForeignKey("TargetId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Stage");
+
+                    b.Navigation("Target");
+                });
+
+            modelBuilder.Entity("Warden.Policies.PolicyBinding", b =>
+                {
+                    b.HasOne("Warden.Core.Group", "Group")
+                        .WithMany()
+                        .HasForeignKey("GroupId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Warden.Policies.Policy", "Policy")
+                        .WithMany()
+                        .HasForeignKey("PolicyId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Warden.Flows.FlowStageBinding", "TargetBinding")
+                        .WithMany("Policies")
+                        .HasForeignKey("TargetBindingId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Warden.Flows.Flow", "TargetFlow")
+                        .WithMany("Policies")
+                        .HasForeignKey("TargetFlowId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("Warden.Core.User", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.Navigation("Group");
+
+                    b.Navigation("Policy");
+
+                    b.Navigation("TargetBinding");
+
+                    b.Navigation("TargetFlow");
+
+                    b.Navigation("User");
+                });
+
             modelBuilder.Entity("Warden.Rbac.RolePermission", b =>
                 {
                     b.HasOne("Warden.Rbac.Role", "Role")
@@ -888,9 +1421,162 @@ namespace Warden.Persistence.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("authentik_stages_prompt_promptstage_fields", b =>
+                {
+                    b.HasOne("Warden.Stages.Prompt.Prompt", null)
+                        .WithMany()
+                        .HasForeignKey("prompt_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Warden.Stages.Prompt.PromptStage", null)
+                        .WithMany()
+                        .HasForeignKey("promptstage_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("authentik_stages_prompt_promptstage_validation_policies", b =>
+                {
+                    b.HasOne("Warden.Policies.Policy", null)
+                        .WithMany()
+                        .HasForeignKey("policy_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Warden.Stages.Prompt.PromptStage", null)
+                        .WithMany()
+                        .HasForeignKey("promptstage_id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Enterprise.Stages.AccountLockdown.AccountLockdownStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Enterprise.Stages.AccountLockdown.AccountLockdownStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Warden.Flows.Flow", "SelfServiceCompletionFlow")
+                        .WithMany()
+                        .HasForeignKey("SelfServiceCompletionFlowId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("SelfServiceCompletionFlow");
+                });
+
+            modelBuilder.Entity("Warden.Stages.Deny.DenyStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.Deny.DenyStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Stages.Identification.IdentificationStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Flow", null)
+                        .WithMany()
+                        .HasForeignKey("EnrollmentFlowId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.Identification.IdentificationStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Warden.Stages.Password.PasswordStage", "PasswordStage")
+                        .WithMany()
+                        .HasForeignKey("PasswordStageId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Warden.Flows.Flow", null)
+                        .WithMany()
+                        .HasForeignKey("PasswordlessFlowId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Warden.Flows.Flow", null)
+                        .WithMany()
+                        .HasForeignKey("RecoveryFlowId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("PasswordStage");
+                });
+
+            modelBuilder.Entity("Warden.Stages.Password.PasswordStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Flow", null)
+                        .WithMany()
+                        .HasForeignKey("ConfigureFlowId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.Password.PasswordStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Stages.Prompt.PromptStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.Prompt.PromptStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Stages.UserLogin.UserLoginStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.UserLogin.UserLoginStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Stages.UserLogout.UserLogoutStage", b =>
+                {
+                    b.HasOne("Warden.Flows.Stage", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Stages.UserLogout.UserLogoutStage", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Warden.Policies.PendingUser.PendingUserIsNotRequestUserPolicy", b =>
+                {
+                    b.HasOne("Warden.Policies.Policy", null)
+                        .WithOne()
+                        .HasForeignKey("Warden.Policies.PendingUser.PendingUserIsNotRequestUserPolicy", "Id")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Warden.Core.Session", b =>
                 {
                     b.Navigation("Authenticated");
+                });
+
+            modelBuilder.Entity("Warden.Flows.Flow", b =>
+                {
+                    b.Navigation("Bindings");
+
+                    b.Navigation("Policies");
+                });
+
+            modelBuilder.Entity("Warden.Flows.FlowStageBinding", b =>
+                {
+                    b.Navigation("Policies");
+                });
+
+            modelBuilder.Entity("Warden.Flows.Stage", b =>
+                {
+                    b.Navigation("Bindings");
                 });
 
             modelBuilder.Entity("Warden.Rbac.Role", b =>
