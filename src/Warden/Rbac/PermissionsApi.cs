@@ -114,7 +114,7 @@ public static class PermissionsApi
     public sealed record PermissionAssignRequest(
         List<string> Permissions,
         [ApiField(AllowBlank = true, EnumName = "ModelEnum")] string Model = null!,
-        [ApiField(MinLength = 1)] string ObjectPk = null!);
+        [ApiField(MinLength = 1, Indexed = true)] string ObjectPk = null!);
 
     [ApiSchema("PermissionAssignResult", Description = "Result from assigning permissions to a user/role")]
     public sealed record PermissionAssignResult(string Id);
