@@ -22,11 +22,12 @@ public sealed class DatabaseFingerprint
         try
         {
             var result = new SortedDictionary<string, List<string>>(StringComparer.Ordinal);
+            // One command, one result set per table: a single round trip however many tables there are.
+            await using var command = connection.CreateCommand();
+            command.CommandText = string.Join(";\n", tables.Select(t => $"SELECT * FROM \"{t}\""));
+            await using var reader = await command.ExecuteReaderAsync();
             foreach (var table in tables)
             {
-                await using var command = connection.CreateCommand();
-                command.CommandText = $"SELECT * FROM \"{table}\"";
-                await using var reader = await command.ExecuteReaderAsync();
                 var rows = new List<string>();
                 while (await reader.ReadAsync())
                 {
@@ -34,6 +35,7 @@ public sealed class DatabaseFingerprint
                 }
                 rows.Sort(StringComparer.Ordinal);
                 result[table] = rows;
+                await reader.NextResultAsync();
             }
             return new DatabaseFingerprint(result);
         }
