@@ -7,6 +7,8 @@ dotnet build Warden.slnx -c Release -nologo -clp:ErrorsOnly || exit 1
 log=$(mktemp)
 dotnet test --project tests/Warden.Tests -c Release --no-build 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# Counts the fault and access-control tests report (requests tried, server errors, ...), passing or not.
+cat tests/Warden.Tests/bin/Release/net10.0/test-counts.txt 2>/dev/null
 passed=$(grep -oE 'succeeded: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
 failed=$(grep -oE 'failed: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
 tests/compat/run.sh 2>&1 | tee "$log"

@@ -39,6 +39,16 @@ public static class ApiBody
     /// <summary>Largest accepted request body (1 MiB).</summary>
     public const int MaxBytes = 1024 * 1024;
 
+    /// <summary>DRF's message for a string holding U+0000 (Django's ProhibitNullCharactersValidator).</summary>
+    public const string NullCharactersMessage = "Null characters are not allowed.";
+
+    /// <summary>
+    /// Longest value (UTF-8 bytes) of a string field that is stored in a database index (<see cref="ApiFieldAttribute.Indexed"/>).
+    /// PostgreSQL's btree holds at most 2704 bytes per entry; authentik, whose schema sets no limit on these
+    /// fields, fails with a server error above it. Warden refuses such a value on every provider alike.
+    /// </summary>
+    public const int IndexedMaxBytes = 2048;
+
     public static async Task<Body<T>> ReadAsync<T>(HttpRequest request, BodyMode mode = BodyMode.Full, CancellationToken cancellationToken = default)
     {
         var raw = await ReadObjectAsync(request, cancellationToken);
@@ -102,8 +112,8 @@ public static class ApiBody
         }
         try
         {
-            var node = JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
-            return (node, null);
+            using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+            return (ToNode(document.RootElement), null);
         }
         catch (JsonException ex)
         {
@@ -113,6 +123,39 @@ public static class ApiBody
         {
             // Invalid UTF-8 surfaces here.
             return (null, ApiErrors.Detail(StatusCodes.Status400BadRequest, $"JSON parse error - {FirstLine(ex.Message)}"));
+        }
+    }
+
+    /// <summary>
+    /// A parsed value as a mutable node. A repeated key keeps its last value, as Python's <c>json</c> (and so DRF)
+    /// does; a JsonObject built directly from the text would throw on it instead.
+    /// </summary>
+    public static JsonNode? ToNode(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+            {
+                var obj = new JsonObject();
+                foreach (var property in element.EnumerateObject())
+                {
+                    obj[property.Name] = ToNode(property.Value);
+                }
+                return obj;
+            }
+            case JsonValueKind.Array:
+            {
+                var array = new JsonArray();
+                foreach (var item in element.EnumerateArray())
+                {
+                    array.Add(ToNode(item));
+                }
+                return array;
+            }
+            case JsonValueKind.Null:
+                return null;
+            default:
+                return JsonValue.Create(element.Clone());
         }
     }
 
@@ -234,6 +277,17 @@ public static class ApiBody
                 if (a is { MinLength: > 0 } && trimmed.Length < a.MinLength)
                 {
                     errors.Add(field.Name, $"Ensure this field has at least {a.MinLength} characters.");
+                    return default;
+                }
+                // DRF's ProhibitNullCharactersValidator: PostgreSQL cannot store U+0000 in text, so no CharField takes it.
+                if (trimmed.Contains('\0', StringComparison.Ordinal))
+                {
+                    errors.Add(field.Name, NullCharactersMessage);
+                    return default;
+                }
+                if (a is { Indexed: true } && Encoding.UTF8.GetByteCount(trimmed) > IndexedMaxBytes)
+                {
+                    errors.Add(field.Name, $"Ensure this field has no more than {IndexedMaxBytes} bytes.");
                     return default;
                 }
                 if (a?.Pattern is { } pattern && trimmed.Length > 0 && !Regex.IsMatch(trimmed, pattern, RegexOptions.None, TimeSpan.FromSeconds(1)))

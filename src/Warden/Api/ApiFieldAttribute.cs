@@ -13,6 +13,12 @@ public sealed class ApiFieldAttribute : Attribute
     /// <summary>Minimum length of a string (0 = none; required strings are never blank unless AllowBlank).</summary>
     public int MinLength { get; set; }
 
+    /// <summary>
+    /// The string is stored in a database index (a unique name, a key): at most <see cref="ApiBody.IndexedMaxBytes"/>
+    /// UTF-8 bytes. Validation only; the OpenAPI document keeps authentik's unbounded field.
+    /// </summary>
+    public bool Indexed { get; set; }
+
     /// <summary>Whether an empty string is accepted.</summary>
     public bool AllowBlank { get; set; }
 

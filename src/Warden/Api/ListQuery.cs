@@ -133,6 +133,12 @@ public sealed class ListQuery<T> where T : class
             {
                 continue;
             }
+            if (values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
+            {
+                // django-filter's form fields refuse U+0000 (PostgreSQL cannot compare text holding it).
+                errors.Add(parameter.Name, ApiBody.NullCharactersMessage);
+                continue;
+            }
             var next = apply(query, values.Where(v => v is not null).Select(v => v!).ToArray());
             if (next is null)
             {
@@ -152,6 +158,10 @@ public sealed class ListQuery<T> where T : class
             return (null, errors.ToResult());
         }
         var search = request.Query["search"].ToString();
+        if (search.Contains('\0', StringComparison.Ordinal))
+        {
+            return (null, ApiErrors.Field("search", ApiBody.NullCharactersMessage));
+        }
         if (_search.Count > 0 && !string.IsNullOrWhiteSpace(search))
         {
             foreach (var term in search.Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries))

@@ -26,7 +26,9 @@ public static class AttributesFilter
         JsonNode? filter;
         try
         {
-            filter = JsonNode.Parse(raw);
+            // Through ApiBody's reader: a repeated key keeps its last value (as Python's json) instead of throwing.
+            using var document = JsonDocument.Parse(raw);
+            filter = ApiBody.ToNode(document.RootElement);
         }
         catch (JsonException)
         {

@@ -96,7 +96,7 @@ public static class GroupsApi
 
     [ApiSchema("GroupRequest", Description = "Group Serializer")]
     public sealed record GroupRequest(
-        [ApiField(MinLength = 1)] string Name,
+        [ApiField(MinLength = 1, Indexed = true)] string Name,
         [ApiField(Description = "Users added to this group will be superusers.")] bool IsSuperuser = false,
         [ApiField(PrimaryKey = true)] List<Guid> Parents = null!,
         [ApiField(PrimaryKey = true)] List<int> Users = null!,

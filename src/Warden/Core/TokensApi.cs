@@ -38,7 +38,7 @@ public static class TokensApi
         [ApiField(MaxLength = 255, Pattern = "^[-a-zA-Z0-9_]+$",
             PatternMessage = "Enter a valid \"slug\" consisting of letters, numbers, underscores or hyphens.")]
         string Identifier,
-        [ApiField(Description = "Objects that are managed by authentik. These objects are created and updated automatically. This flag only indicates that an object can be overwritten by migrations. You can still modify the objects via the API, but expect changes to be overwritten in a later update.")]
+        [ApiField(Indexed = true, Description = "Objects that are managed by authentik. These objects are created and updated automatically. This flag only indicates that an object can be overwritten by migrations. You can still modify the objects via the API, but expect changes to be overwritten in a later update.")]
         string? Managed = null,
         [ApiField(Choices = new[] { "verification", "api", "recovery", "app_password" }, EnumName = "IntentEnum")]
         string Intent = null!,
@@ -56,7 +56,7 @@ public static class TokensApi
     public sealed record TokenView(string Key);
 
     [ApiSchema("TokenSetKeyRequest", Description = "Set token's key")]
-    public sealed record TokenSetKeyRequest(string Key);
+    public sealed record TokenSetKeyRequest([ApiField(Indexed = true)] string Key);
 
     private static readonly ListQuery<Token> Query = new ListQuery<Token>()
         .Filter("description", t => t.Description)

@@ -198,11 +198,12 @@ public static class LicenseApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<IResult> UsedBy(HttpContext http, string license_uuid, WardenDbContext db, Permissions permissions, CancellationToken ct)
+    private static async Task<IResult> UsedBy(string license_uuid, WardenDbContext db, CancellationToken ct)
     {
-        var (_, denied) = await FindAsync(http, license_uuid, db, permissions, ct);
-        // Nothing refers to a licence.
-        return denied ?? TypedResults.Json(new List<UsedByResponse>(), ApiJson.Options);
+        // As authentik's UsedByMixin (no filter backends): any authenticated caller, as long as the licence exists.
+        // Nothing refers to a licence, so the list is empty and shows nothing.
+        var exists = Guid.TryParse(license_uuid, out var id) && await db.Set<License>().AnyAsync(l => l.Id == id, ct);
+        return exists ? TypedResults.Json(new List<UsedByResponse>(), ApiJson.Options) : ApiErrors.NotFound(ModelName);
     }
 
     private static async Task<IResult> GetInstallId(HttpContext http, Permissions permissions, InstallIds installIds, CancellationToken ct)

@@ -143,7 +143,7 @@ public static class PermissionsApi
         List<string> Permissions,
         [ApiField(EnumName = "ModelEnum", ChoicesFrom = typeof(PermissionCatalog), ChoicesMember = nameof(PermissionCatalog.ModelEnum))]
         string Model = null!,
-        [ApiField(MinLength = 1)] string ObjectPk = null!);
+        [ApiField(MinLength = 1, Indexed = true)] string ObjectPk = null!);
 
     [ApiSchema("PermissionAssignResult", Description = "Result from assigning permissions to a user/role")]
     public sealed record PermissionAssignResult(string Id);

@@ -88,7 +88,7 @@ public static class RolesApi
     public sealed record RoleResponse(Guid Pk, string Name);
 
     [ApiSchema("RoleRequest", Description = "Role serializer")]
-    public sealed record RoleRequest([ApiField(MinLength = 1)] string Name);
+    public sealed record RoleRequest([ApiField(MinLength = 1, Indexed = true)] string Name);
 
     [ApiSchema("UserAccountSerializerForRoleRequest", Description = "Account adding/removing operations")]
     public sealed record UserAccountSerializerForRoleRequest(int Pk);

@@ -213,4 +213,21 @@ public sealed class ApiBodyTests
         var (status, _, _) = await ReadAsync(deep);
         Assert.Equal(400, status);
     }
+
+    [Fact]
+    public async Task ARepeatedKeyKeepsItsLastValueAsPythonsJsonDoes()
+    {
+        var (status, _, parsed) = await ReadAsync("""{"name": "first", "name": "last", "count": 1, "count": 2}""");
+        Assert.Equal(200, status);
+        Assert.Equal("last", parsed!.Value.Name);
+        Assert.Equal(2, parsed.Value.Count);
+    }
+
+    [Fact]
+    public async Task ANullCharacterInAStringIsRefusedAsDrfRefusesIt()
+    {
+        var (status, body, _) = await ReadAsync("""{"name": "a\u0000b", "note": "\u0000"}""");
+        Assert.Equal(400, status);
+        AssertJson("""{"name": ["Null characters are not allowed."], "note": ["Null characters are not allowed."]}""", body);
+    }
 }

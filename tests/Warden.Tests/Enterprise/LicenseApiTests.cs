@@ -191,6 +191,18 @@ public sealed class LicenseApiTests
     }
 
     [Theory, Providers]
+    public async Task UsedByAnswersAnyAuthenticatedCallerForAnExistingLicence(string provider)
+    {
+        // authentik's used_by runs without the object filter: no view_license needed, the licence must only exist.
+        await using var app = await TestLicenses.StartTrustingAsync(provider);
+        var client = await app.AsTokenAsync(await app.CreateUserAsync());
+        var license = await TestLicenses.InstallAsync(app);
+        await (await client.GetAsync($"{Base}{license.Id}/used_by/", Ct)).AssertJsonAsync(200, "[]");
+        await (await client.GetAsync($"{Base}{Guid.NewGuid()}/used_by/", Ct)).AssertJsonAsync(404, """{"detail": "No License matches the given query."}""");
+        await (await client.GetAsync($"{Base}{license.Id}/", Ct)).AssertJsonAsync(403, """{"detail": "You do not have permission to perform this action."}""");
+    }
+
+    [Theory, Providers]
     public async Task UnknownOrMalformedLicenceIdIsNotFound(string provider)
     {
         await using var app = await TestLicenses.StartTrustingAsync(provider);
