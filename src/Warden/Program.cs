@@ -51,6 +51,8 @@ public sealed class Program
         app.MapPermissionsApi();
         app.MapBrandsApi();
         app.MapFlowExecutorApi();
+        app.MapStagesApi();
+        app.MapFlowsApi();
         return app;
     }
 }

@@ -132,10 +132,10 @@ public static class FlowFixtures
             return binding;
         });
 
-    public static Task<Policies.PendingUser.PendingUserIsNotRequestUserPolicy> CreatePendingUserPolicyAsync(TestApp app) =>
+    public static Task<Warden.Policies.PendingUser.PendingUserIsNotRequestUserPolicy> CreatePendingUserPolicyAsync(TestApp app) =>
         app.WithDbAsync(async db =>
         {
-            var policy = new Policies.PendingUser.PendingUserIsNotRequestUserPolicy { Name = "pending-" + Guid.NewGuid().ToString("N") };
+            var policy = new Warden.Policies.PendingUser.PendingUserIsNotRequestUserPolicy { Name = "pending-" + Guid.NewGuid().ToString("N") };
             db.Add(policy);
             await db.SaveChangesAsync();
             return policy;
