@@ -170,7 +170,7 @@ public static class BrandsApi
         JsonObject Attributes);
 
     [ApiSchema("ThemedUrls", Description = "Themed URLs - maps theme names to URLs for light and dark themes")]
-    public sealed record ThemedUrls(string? Light, string? Dark);
+    public sealed record ThemedUrls(string? Light = null, string? Dark = null);
 
     [ApiSchema("FooterLink", Description = "Links returned in Config API")]
     public sealed record FooterLink(string? Href, string Name);
