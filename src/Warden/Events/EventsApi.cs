@@ -140,8 +140,9 @@ public static class EventsApi
                 // authentik stores uuid keys as hex: the dashes a client may send are dropped.
                 value = value.Replace("-", "", StringComparison.Ordinal);
             }
+            // PostgreSQL: "col"::jsonb -> 'a' ->> 'b' (no braces: FromSqlRaw reads braces as parameter placeholders).
             var extract = db.IsPostgres
-                ? $"(\"{column}\"::jsonb #>> '{{{string.Join(',', path)}}}')"
+                ? $"(\"{column}\"::jsonb{string.Concat(path[..^1].Select(p => $" -> '{p}'"))} ->> '{path[^1]}')"
                 : $"CAST(json_extract(\"{column}\", '$.{string.Join('.', path)}') AS TEXT)";
             conditions.Add($"{extract} = {{{parameters.Count}}}");
             parameters.Add(value);

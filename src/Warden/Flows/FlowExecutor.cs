@@ -171,6 +171,12 @@ public sealed partial class FlowExecutor(
         switch (outcome)
         {
             case StageResult.ShowChallenge show:
+                if (answer is not null && show.Challenge.ResponseErrors is { Count: > 0 }
+                    && binding.InvalidResponseAction is "restart" or "restart_with_context")
+                {
+                    // authentik's ChallengeStageView: an invalid answer restarts the flow when the binding says so.
+                    return await RestartAsync(run, keepContext: binding.InvalidResponseAction == "restart_with_context", cancellationToken);
+                }
                 await plans.SaveIfSessionAsync(http, plan, cancellationToken);
                 var challenge = show.Challenge.FlowInfo is null ? show.Challenge with { FlowInfo = stageRun.FlowInfo } : show.Challenge;
                 return Challenge(challenge);

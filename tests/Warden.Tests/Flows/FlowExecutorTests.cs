@@ -226,6 +226,29 @@ public sealed class FlowExecutorTests
     }
 
     [Theory, Providers]
+    public async Task AnInvalidAnswerRestartsTheFlowWhenTheBindingSaysSo(string provider)
+    {
+        await using var app = await StartAsync(provider);
+        var flow = await CreateFlowAsync(app);
+        var first = await BindAsync(app, flow, "show", 10);
+        var second = await BindAsync(app, flow, "show", 20, configure: b => b.InvalidResponseAction = "restart");
+        var (client, key) = await AnonymousSessionAsync(app);
+        var url = ExecutorUrl(flow);
+        await client.GetAsync(url, Ct);
+        await client.PostAsync(url, Json.Content(new { answer = "first" }), Ct);
+
+        var response = await client.PostAsync(url, Json.Content(new { answer = "" }), Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var plan = await StoredPlanAsync(app, key);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse($$"""
+            {"flow_pk": "{{flow.Id}}",
+             "bindings": [{"binding": "{{first.Id}}", "re_evaluate": false}, {"binding": "{{second.Id}}", "re_evaluate": false}],
+             "context": {"get": {} } }
+            """), plan), plan?.ToJsonString());
+    }
+
+    [Theory, Providers]
     public async Task AStageRedirectIsAnsweredAsARedirectChallenge(string provider)
     {
         await using var app = await StartAsync(provider);
