@@ -5,7 +5,10 @@ using Warden.Cli;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
 using Warden.Enterprise;
+using Warden.Events;
+using Warden.Flows;
 using Warden.Persistence;
+using Warden.Policies;
 using Warden.Web;
 using Warden.Rbac;
 
@@ -31,6 +34,8 @@ public sealed class Program
         builder.Services.AddAccountLockdown();
         builder.Services.AddEnterprise(builder.Configuration);
         builder.Services.AddRbac();
+        builder.Services.AddPolicies();
+        builder.Services.AddFlows();
 
         var app = builder.Build();
         app.UseWardenApi();
@@ -46,6 +51,11 @@ public sealed class Program
         app.MapRolesApi();
         app.MapPermissionsApi();
         app.MapBrandsApi();
+        app.MapFlowExecutorApi();
+        app.MapStagesApi();
+        app.MapFlowsApi();
+        app.MapFlowStageBindingsApi();
+        app.MapEventsApi();
         return app;
     }
 }
