@@ -8,6 +8,7 @@ using Warden.Enterprise;
 using Warden.Persistence;
 using Warden.Web;
 using Warden.Rbac;
+using Warden.Stages.Deny;
 
 namespace Warden;
 
@@ -31,6 +32,7 @@ public sealed class Program
         builder.Services.AddAccountLockdown();
         builder.Services.AddEnterprise(builder.Configuration);
         builder.Services.AddRbac();
+        builder.Services.AddDenyStage();
 
         var app = builder.Build();
         app.UseWardenApi();
@@ -46,6 +48,7 @@ public sealed class Program
         app.MapRolesApi();
         app.MapPermissionsApi();
         app.MapBrandsApi();
+        app.MapDenyStageApi();
         return app;
     }
 }
