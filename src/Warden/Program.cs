@@ -5,7 +5,9 @@ using Warden.Cli;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
 using Warden.Enterprise;
+using Warden.Flows;
 using Warden.Persistence;
+using Warden.Policies;
 using Warden.Web;
 using Warden.Rbac;
 using Warden.Stages.Deny;
@@ -32,6 +34,8 @@ public sealed class Program
         builder.Services.AddAccountLockdown();
         builder.Services.AddEnterprise(builder.Configuration);
         builder.Services.AddRbac();
+        builder.Services.AddPolicies();
+        builder.Services.AddFlows();
         builder.Services.AddDenyStage();
 
         var app = builder.Build();
@@ -48,6 +52,9 @@ public sealed class Program
         app.MapRolesApi();
         app.MapPermissionsApi();
         app.MapBrandsApi();
+        app.MapFlowExecutorApi();
+        app.MapStagesApi();
+        app.MapFlowsApi();
         app.MapDenyStageApi();
         return app;
     }
