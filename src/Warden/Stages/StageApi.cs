@@ -88,6 +88,9 @@ public sealed class StageApi<TStage, TRequest, TResponse>
     /// </summary>
     public Func<StageWrite<TStage, TRequest>, CancellationToken, Task<IResult?>>? Validate { get; init; }
 
+    /// <summary>Whether the list has a <c>stage_uuid</c> filter (authentik's <c>filterset_fields = "__all__"</c> viewsets do; those with an explicit list do not).</summary>
+    public bool StageUuidFilter { get; init; } = true;
+
     /// <summary>Related managers of this type besides the common <c>flow_set</c> and <c>flowstagebinding_set</c>.</summary>
     public IReadOnlyList<UsedBySource> UsedBy { get; init; } = [];
 
@@ -108,10 +111,12 @@ public sealed class StageApi<TStage, TRequest, TResponse>
     {
         _types = app.ServiceProvider.GetRequiredService<StageTypes>();
         _type = _types.For(typeof(TStage));
-        var query = new ListQuery<TStage>()
-            .Filter("name", s => s.Name)
-            .Filter("stage_uuid", s => s.Id)
-            .Search(s => s.Name)
+        var query = new ListQuery<TStage>().Filter("name", s => s.Name);
+        if (StageUuidFilter)
+        {
+            query.Filter("stage_uuid", s => s.Id);
+        }
+        query.Search(s => s.Name)
             .Order("pk", s => s.Id)
             .Order("name", s => s.Name)
             .DefaultOrder("name");
