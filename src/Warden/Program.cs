@@ -5,6 +5,7 @@ using Warden.Cli;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
 using Warden.Enterprise;
+using Warden.Events;
 using Warden.Flows;
 using Warden.Persistence;
 using Warden.Policies;
@@ -66,6 +67,8 @@ public sealed class Program
         app.MapFlowExecutorApi();
         app.MapStagesApi();
         app.MapFlowsApi();
+        app.MapFlowStageBindingsApi();
+        app.MapEventsApi();
         app.MapDenyStageApi();
         app.MapUserLogoutStageApi();
         app.MapUserLoginStageApi();

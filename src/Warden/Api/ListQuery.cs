@@ -15,14 +15,19 @@ public enum QueryType
     DateTime,
     StringArray,
     UuidArray,
+    IntArray,
 }
 
 /// <summary>
 /// A query parameter (of a list endpoint, or of any operation through <c>.Query(...)</c>); <see cref="Choices"/>
 /// with <see cref="EnumName"/> documents an authentik enum component, <see cref="Required"/> a parameter the
-/// operation cannot do without.
+/// operation cannot do without. An array parameter is repeated (<c>?pk=1&amp;pk=2</c>); <see cref="DeclareStyle"/> says
+/// whether the document spells that out as <c>style: form, explode: true</c>, as drf-spectacular does for
+/// django-filter's multiple-choice filters but not for a serializer's list field (OpenAPI's defaults mean the same).
 /// </summary>
-public sealed record QueryParameter(string Name, QueryType Type, string? Description = null, string? EnumName = null, string[]? Choices = null, bool Required = false);
+public sealed record QueryParameter(
+    string Name, QueryType Type, string? Description = null, string? EnumName = null, string[]? Choices = null, bool Required = false,
+    bool DeclareStyle = true);
 
 /// <summary>
 /// One viewset's list behaviour: exact-match filters, <c>search</c> over text fields, <c>ordering</c>
@@ -131,10 +136,12 @@ public sealed class ListQuery<T> where T : class
             var next = apply(query, values.Where(v => v is not null).Select(v => v!).ToArray());
             if (next is null)
             {
-                errors.Add(parameter.Name, parameter.Type switch
+                errors.Add(parameter.Name, parameter.Choices is not null
+                    ? $"Select a valid choice. {values.FirstOrDefault(v => !parameter.Choices.Contains(v, StringComparer.Ordinal))} is not one of the available choices."
+                    : parameter.Type switch
                 {
                     QueryType.Uuid or QueryType.UuidArray => "Enter a valid UUID.",
-                    QueryType.Int => "Enter a number.",
+                    QueryType.Int or QueryType.IntArray => "Enter a number.",
                     QueryType.DateTime => "Enter a valid date/time.",
                     _ => "Select a valid choice.",
                 });
