@@ -187,7 +187,7 @@ public static class PromptApi
     }
 
     private static IQueryable<Prompt> Prompts(WardenDbContext db) =>
-        db.Set<Prompt>().AsNoTracking().Include(p => p.Stages).ThenInclude(s => s.Fields).Include(p => p.Stages).ThenInclude(s => s.ValidationPolicies).AsSplitQuery();
+        db.Set<Prompt>().AsNoTrackingWithIdentityResolution().Include(p => p.Stages).ThenInclude(s => s.Fields).Include(p => p.Stages).ThenInclude(s => s.ValidationPolicies).AsSplitQuery();
 
     private static async Task<IResult> ListPrompts(HttpContext http, WardenDbContext db, ObjectAccess access, StageTypes types, CancellationToken ct)
     {
