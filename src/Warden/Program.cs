@@ -11,6 +11,13 @@ using Warden.Persistence;
 using Warden.Policies;
 using Warden.Web;
 using Warden.Rbac;
+using Warden.Stages;
+using Warden.Stages.Deny;
+using Warden.Stages.Identification;
+using Warden.Stages.Password;
+using Warden.Stages.Prompt;
+using Warden.Stages.UserLogin;
+using Warden.Stages.UserLogout;
 
 namespace Warden;
 
@@ -36,6 +43,12 @@ public sealed class Program
         builder.Services.AddRbac();
         builder.Services.AddPolicies();
         builder.Services.AddFlows();
+        builder.Services.AddDenyStage();
+        builder.Services.AddUserLogoutStage();
+        builder.Services.AddUserLoginStage();
+        builder.Services.AddPasswordStage();
+        builder.Services.AddIdentificationStage();
+        builder.Services.AddPromptStage();
 
         var app = builder.Build();
         app.UseWardenApi();
@@ -56,6 +69,12 @@ public sealed class Program
         app.MapFlowsApi();
         app.MapFlowStageBindingsApi();
         app.MapEventsApi();
+        app.MapDenyStageApi();
+        app.MapUserLogoutStageApi();
+        app.MapUserLoginStageApi();
+        app.MapPasswordStageApi();
+        app.MapIdentificationStageApi();
+        app.MapPromptApi();
         return app;
     }
 }
