@@ -1,5 +1,6 @@
 using Warden.Api;
 using Warden.Api.OpenApi;
+using Warden.Blueprints;
 using Warden.Brands;
 using Warden.Cli;
 using Warden.Core;
@@ -17,7 +18,11 @@ public sealed class Program
 #pragma warning restore CA1052
 {
     // Once per process: tests start many apps through Main.
-    static Program() => WardenCommandLine.ExtraCommands.Add(LicenseCommands.Create);
+    static Program()
+    {
+        WardenCommandLine.ExtraCommands.Add(LicenseCommands.Create);
+        WardenCommandLine.ExtraCommands.Add(BlueprintCommands.Create);
+    }
 
     /// <summary>The <c>warden</c> command line; <c>serve</c> (the default) runs the app built below.</summary>
     public static Task<int> Main(string[] args) => WardenCommandLine.RunAsync(args, Build);
@@ -31,6 +36,7 @@ public sealed class Program
         builder.Services.AddAccountLockdown();
         builder.Services.AddEnterprise(builder.Configuration);
         builder.Services.AddRbac();
+        builder.Services.AddBlueprints(builder.Configuration);
 
         var app = builder.Build();
         app.UseWardenApi();
