@@ -6,7 +6,9 @@ using Warden.Cli;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
 using Warden.Enterprise;
+using Warden.Flows;
 using Warden.Persistence;
+using Warden.Policies;
 using Warden.Web;
 using Warden.Rbac;
 
@@ -36,6 +38,8 @@ public sealed class Program
         builder.Services.AddAccountLockdown();
         builder.Services.AddEnterprise(builder.Configuration);
         builder.Services.AddRbac();
+        builder.Services.AddPolicies();
+        builder.Services.AddFlows();
         builder.Services.AddBlueprints(builder.Configuration);
 
         var app = builder.Build();
@@ -52,6 +56,9 @@ public sealed class Program
         app.MapRolesApi();
         app.MapPermissionsApi();
         app.MapBrandsApi();
+        app.MapFlowExecutorApi();
+        app.MapStagesApi();
+        app.MapFlowsApi();
         return app;
     }
 }
