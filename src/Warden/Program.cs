@@ -11,6 +11,7 @@ using Warden.Persistence;
 using Warden.Policies;
 using Warden.Web;
 using Warden.Rbac;
+using Warden.Stages.Deny;
 
 namespace Warden;
 
@@ -41,6 +42,7 @@ public sealed class Program
         builder.Services.AddPolicies();
         builder.Services.AddFlows();
         builder.Services.AddBlueprints(builder.Configuration);
+        builder.Services.AddDenyStage();
 
         var app = builder.Build();
         app.UseWardenApi();
@@ -60,6 +62,7 @@ public sealed class Program
         app.MapFlowExecutorApi();
         app.MapStagesApi();
         app.MapFlowsApi();
+        app.MapDenyStageApi();
         return app;
     }
 }
