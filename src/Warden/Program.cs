@@ -11,7 +11,13 @@ using Warden.Persistence;
 using Warden.Policies;
 using Warden.Web;
 using Warden.Rbac;
+using Warden.Stages;
 using Warden.Stages.Deny;
+using Warden.Stages.Identification;
+using Warden.Stages.Password;
+using Warden.Stages.Prompt;
+using Warden.Stages.UserLogin;
+using Warden.Stages.UserLogout;
 
 namespace Warden;
 
@@ -43,6 +49,11 @@ public sealed class Program
         builder.Services.AddFlows();
         builder.Services.AddBlueprints(builder.Configuration);
         builder.Services.AddDenyStage();
+        builder.Services.AddUserLogoutStage();
+        builder.Services.AddUserLoginStage();
+        builder.Services.AddPasswordStage();
+        builder.Services.AddIdentificationStage();
+        builder.Services.AddPromptStage();
 
         var app = builder.Build();
         app.UseWardenApi();
@@ -64,6 +75,11 @@ public sealed class Program
         app.MapStagesApi();
         app.MapFlowsApi();
         app.MapDenyStageApi();
+        app.MapUserLogoutStageApi();
+        app.MapUserLoginStageApi();
+        app.MapPasswordStageApi();
+        app.MapIdentificationStageApi();
+        app.MapPromptApi();
         return app;
     }
 }

@@ -39,6 +39,9 @@ public sealed class ApiFieldAttribute : Attribute
     /// <summary>An OpenAPI format for the document only, e.g. <c>uri</c> (email, uuid and date-time come from the type).</summary>
     public string? Format { get; set; }
 
+    /// <summary>An integer stored in a 32-bit column: documented with Django's minimum and maximum (-2147483648, 2147483647).</summary>
+    public bool Int32 { get; set; }
+
     /// <summary>
     /// In a response record: the field is read-only even though the request record has it (or there is no
     /// request record). Fields a response has and its request record lacks are read-only without this.
