@@ -1,5 +1,6 @@
 using Warden.Api;
 using Warden.Api.OpenApi;
+using Warden.Blueprints;
 using Warden.Brands;
 using Warden.Cli;
 using Warden.Core;
@@ -27,7 +28,11 @@ public sealed class Program
 #pragma warning restore CA1052
 {
     // Once per process: tests start many apps through Main.
-    static Program() => WardenCommandLine.ExtraCommands.Add(LicenseCommands.Create);
+    static Program()
+    {
+        WardenCommandLine.ExtraCommands.Add(LicenseCommands.Create);
+        WardenCommandLine.ExtraCommands.Add(BlueprintCommands.Create);
+    }
 
     /// <summary>The <c>warden</c> command line; <c>serve</c> (the default) runs the app built below.</summary>
     public static Task<int> Main(string[] args) => WardenCommandLine.RunAsync(args, Build);
@@ -43,6 +48,7 @@ public sealed class Program
         builder.Services.AddRbac();
         builder.Services.AddPolicies();
         builder.Services.AddFlows();
+        builder.Services.AddBlueprints(builder.Configuration);
         builder.Services.AddDenyStage();
         builder.Services.AddUserLogoutStage();
         builder.Services.AddUserLoginStage();
@@ -58,6 +64,8 @@ public sealed class Program
         app.MapOpenApiDocument();
         app.MapLicenseApi();
         app.MapUsersApi();
+        app.MapAccountLockdownTriggerApi();
+        app.MapAccountLockdownApi();
         app.MapTokensApi();
         app.MapAuthenticatedSessionsApi();
         app.MapGroupsApi();
