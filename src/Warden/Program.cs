@@ -50,6 +50,7 @@ public sealed class Program
         app.MapOpenApiDocument();
         app.MapLicenseApi();
         app.MapUsersApi();
+        app.MapAccountLockdownTriggerApi();
         app.MapTokensApi();
         app.MapAuthenticatedSessionsApi();
         app.MapGroupsApi();
