@@ -211,7 +211,7 @@ public static class ApiBody
                     return default;
                 }
                 var s = sv.GetValueKind() == JsonValueKind.String ? sv.GetValue<string>() : sv.ToJsonString();
-                if (a?.Choices is { } choices)
+                if (a?.AllChoices is { } choices)
                 {
                     if (!choices.Contains(s, StringComparer.Ordinal))
                     {

@@ -19,6 +19,25 @@ public sealed class ApiFieldAttribute : Attribute
     /// <summary>Accepted values of a string field (an authentik enum).</summary>
     public string[]? Choices { get; set; }
 
+    /// <summary>
+    /// With <see cref="ChoicesMember"/>: the type whose public static field or property holds the accepted values,
+    /// for an enum too long to spell in an attribute (authentik's <c>ModelEnum</c>). <see cref="Choices"/> wins.
+    /// </summary>
+    public Type? ChoicesFrom { get; set; }
+
+    /// <summary>The name of the static <c>IReadOnlyList&lt;string&gt;</c> on <see cref="ChoicesFrom"/>, e.g. <c>nameof(PermissionCatalog.ModelEnum)</c>.</summary>
+    public string? ChoicesMember { get; set; }
+
+    /// <summary>The accepted values: <see cref="Choices"/>, else those <see cref="ChoicesFrom"/> names; null when any value is accepted.</summary>
+    public IReadOnlyList<string>? AllChoices => Choices ?? ChoicesFrom switch
+    {
+        null => null,
+        { } type => (type.GetField(ChoicesMember ?? "", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null)
+                ?? type.GetProperty(ChoicesMember ?? "", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)?.GetValue(null))
+            as IReadOnlyList<string>
+            ?? throw new InvalidOperationException($"{type.FullName}.{ChoicesMember} is not a public static list of strings"),
+    };
+
     /// <summary>The OpenAPI component name of the enum named by <see cref="Choices"/>, e.g. <c>UserTypeEnum</c>.</summary>
     public string? EnumName { get; set; }
 
@@ -36,8 +55,23 @@ public sealed class ApiFieldAttribute : Attribute
     /// <summary>The field is a string that holds an e-mail address (OpenAPI format email).</summary>
     public bool Email { get; set; }
 
-    /// <summary>An OpenAPI format for the document only, e.g. <c>uri</c> (email, uuid and date-time come from the type).</summary>
+    /// <summary>
+    /// An OpenAPI format for the document only, e.g. <c>uri</c> (email, uuid and date-time come from the type).
+    /// An empty string documents no format: a <c>long</c> that authentik declares a plain <c>integer</c>.
+    /// </summary>
     public string? Format { get; set; }
+
+    /// <summary>
+    /// The field is a JSON object (authentik's <c>JSONDictField</c>: <c>type: object</c>) although its C# type is
+    /// <c>JsonNode</c>, so that the handler can refuse any other value with authentik's own message.
+    /// </summary>
+    public bool Dictionary { get; set; }
+
+    /// <summary>
+    /// In a response record without a request record: the field is writable with a default in authentik's
+    /// serializer, which drf-spectacular leaves out of <c>required</c> although every response has it.
+    /// </summary>
+    public bool Optional { get; set; }
 
     /// <summary>
     /// In a response record: the field is read-only even though the request record has it (or there is no

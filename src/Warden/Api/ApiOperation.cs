@@ -19,6 +19,7 @@ public sealed record ApiQueryParameters(IReadOnlyList<QueryParameter> Parameters
 /// <summary>
 /// The type of a route parameter for the OpenAPI document, when neither a route constraint (<c>{id:int}</c>)
 /// nor the handler's parameter type says it (a handler that takes <c>string id</c> to answer DRF's own 404).
+/// It takes precedence over both.
 /// </summary>
 public sealed record ApiPathParameter(string Name, QueryType Type, string? Description = null);
 
@@ -40,8 +41,12 @@ public static class ApiEndpointConventions
     public static RouteHandlerBuilder Query(this RouteHandlerBuilder builder, IEnumerable<QueryParameter> parameters) =>
         builder.WithMetadata(new ApiQueryParameters(parameters.ToList()));
 
-    /// <summary>Documents a route parameter's type, e.g. <c>.PathParameter("id", QueryType.Int)</c>.</summary>
-    public static RouteHandlerBuilder PathParameter(this RouteHandlerBuilder builder, string name, QueryType type, string? description = null) =>
+    /// <summary>
+    /// Documents a route parameter's type, e.g. <c>.PathParameter("id", QueryType.Int)</c>, on one endpoint or on a
+    /// route group (every endpoint of the group whose route has that parameter; an endpoint's own declaration wins).
+    /// </summary>
+    public static TBuilder PathParameter<TBuilder>(this TBuilder builder, string name, QueryType type, string? description = null)
+        where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ApiPathParameter(name, type, description));
 
     /// <summary>Anonymous callers get 403 <c>Authentication credentials were not provided.</c> before the handler runs.</summary>

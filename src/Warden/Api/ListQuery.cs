@@ -15,14 +15,19 @@ public enum QueryType
     DateTime,
     StringArray,
     UuidArray,
+    IntArray,
 }
 
 /// <summary>
 /// A query parameter (of a list endpoint, or of any operation through <c>.Query(...)</c>); <see cref="Choices"/>
 /// with <see cref="EnumName"/> documents an authentik enum component, <see cref="Required"/> a parameter the
-/// operation cannot do without.
+/// operation cannot do without. An array parameter is repeated (<c>?pk=1&amp;pk=2</c>); <see cref="DeclareStyle"/> says
+/// whether the document spells that out as <c>style: form, explode: true</c>, as drf-spectacular does for
+/// django-filter's multiple-choice filters but not for a serializer's list field (OpenAPI's defaults mean the same).
 /// </summary>
-public sealed record QueryParameter(string Name, QueryType Type, string? Description = null, string? EnumName = null, string[]? Choices = null, bool Required = false);
+public sealed record QueryParameter(
+    string Name, QueryType Type, string? Description = null, string? EnumName = null, string[]? Choices = null, bool Required = false,
+    bool DeclareStyle = true);
 
 /// <summary>
 /// One viewset's list behaviour: exact-match filters, <c>search</c> over text fields, <c>ordering</c>
@@ -134,7 +139,7 @@ public sealed class ListQuery<T> where T : class
                 errors.Add(parameter.Name, parameter.Type switch
                 {
                     QueryType.Uuid or QueryType.UuidArray => "Enter a valid UUID.",
-                    QueryType.Int => "Enter a number.",
+                    QueryType.Int or QueryType.IntArray => "Enter a number.",
                     QueryType.DateTime => "Enter a valid date/time.",
                     _ => "Select a valid choice.",
                 });

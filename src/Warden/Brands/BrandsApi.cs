@@ -78,7 +78,7 @@ public static class BrandsApi
 
     public static IEndpointRouteBuilder MapBrandsApi(this IEndpointRouteBuilder app)
     {
-        var brands = app.MapGroup("/api/v3/core/brands");
+        var brands = app.MapGroup("/api/v3/core/brands").PathParameter("brand_uuid", QueryType.Uuid, "A UUID string identifying this Brand.");
         brands.MapGet("/", List)
             .Operation("core_brands_list", Tag, Description)
             .Query(Query.Parameters.Concat(KeyParameters))
@@ -142,7 +142,7 @@ public static class BrandsApi
         [ApiField(PrimaryKey = true, Description = "When set, external users will be redirected to this application after authenticating.")] Guid? DefaultApplication = null,
         [ApiField(PrimaryKey = true, Description = "Web Certificate used by the authentik Core webserver.")] Guid? WebCertificate = null,
         [ApiField(PrimaryKey = true, Description = "Certificates used for client authentication.")] List<Guid> ClientCertificates = null!,
-        JsonNode Attributes = null!);
+        [ApiField(Dictionary = true)] JsonNode Attributes = null!);
 
     [ApiSchema("Brand", Description = "Brand Serializer")]
     public sealed record BrandResponse(
@@ -170,9 +170,9 @@ public static class BrandsApi
         JsonObject Attributes);
 
     [ApiSchema("ThemedUrls", Description = "Themed URLs - maps theme names to URLs for light and dark themes")]
-    public sealed record ThemedUrls(string? Light, string? Dark);
+    public sealed record ThemedUrls(string? Light = null, string? Dark = null);
 
-    [ApiSchema("FooterLink", Description = "Links returned in Config API")]
+    [ApiSchema("FooterLink", Description = "Links returned in Config API", ReadOnly = true)]
     public sealed record FooterLink(string? Href, string Name);
 
     public sealed record CurrentBrandFlags(bool FlowsContinuousLogin, bool FlowsRefreshOthers);
@@ -183,13 +183,13 @@ public static class BrandsApi
         string MatchedDomain,
         string BrandingTitle,
         string BrandingLogo,
-        ThemedUrls? BrandingLogoThemedUrls,
+        [ApiField(ReadOnly = true)] ThemedUrls? BrandingLogoThemedUrls,
         string BrandingFavicon,
-        ThemedUrls? BrandingFaviconThemedUrls,
+        [ApiField(ReadOnly = true)] ThemedUrls? BrandingFaviconThemedUrls,
         string BrandingCustomCss,
         string BrandingMapTiles,
-        IReadOnlyList<FooterLink> UiFooterLinks,
-        string UiTheme,
+        [ApiField(ReadOnly = true)] IReadOnlyList<FooterLink> UiFooterLinks,
+        [ApiField(ReadOnly = true, Choices = ["automatic", "light", "dark"], EnumName = "UiThemeEnum")] string UiTheme,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlowAuthentication,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlowUserSwitch,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlowInvalidation,
@@ -199,8 +199,8 @@ public static class BrandsApi
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlowDeviceCode,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlowLockdown,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FlowRequest,
-        string DefaultLocale,
-        CurrentBrandFlags Flags);
+        [ApiField(ReadOnly = true)] string DefaultLocale,
+        [ApiField(ReadOnly = true)] CurrentBrandFlags Flags);
 
     public static BrandResponse ToResponse(Brand b) => new(
         b.Id, b.Domain, b.Default, b.BrandingTitle, b.BrandingLogo, b.BrandingFavicon, b.BrandingCustomCss,

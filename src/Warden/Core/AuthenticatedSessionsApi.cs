@@ -17,10 +17,27 @@ public static class AuthenticatedSessionsApi
     public const string ViewSession = "authentik_core.view_authenticatedsession";
     public const string DeleteSession = "authentik_core.delete_authenticatedsession";
 
+    /// <summary>The uuid and user are the model's writable fields (the uuid has a default); the rest is read-only.</summary>
     [ApiSchema("AuthenticatedSession", Description = "AuthenticatedSession Serializer")]
     public sealed record AuthenticatedSessionResponse(
-        Guid Uuid, bool Current, UserAgentDetails UserAgent, JsonObject? GeoIp, JsonObject? Asn, int User, string LastIp,
-        string LastUserAgent, DateTime LastUsed, DateTime Expires);
+        [ApiField(Optional = true)] Guid Uuid,
+        [ApiField(ReadOnly = true)] bool Current,
+        [ApiField(ReadOnly = true)] UserAgentDetails UserAgent,
+        [ApiField(ReadOnly = true)] GeoIpDetails? GeoIp,
+        [ApiField(ReadOnly = true)] AsnDetails? Asn,
+        int User,
+        [ApiField(ReadOnly = true)] string LastIp,
+        [ApiField(ReadOnly = true)] string LastUserAgent,
+        [ApiField(ReadOnly = true)] DateTime LastUsed,
+        [ApiField(ReadOnly = true)] DateTime Expires);
+
+    /// <summary>authentik's <c>GeoIPDict</c>, the shape <c>geo_ip</c> has where a GeoIP database is configured (never in Warden).</summary>
+    [ApiSchema("GeoIPDict")]
+    public sealed record GeoIpDetails(string? Continent, string? Country, double? Lat, double? Long, string City);
+
+    /// <summary>authentik's <c>ASNDict</c>, the shape <c>asn</c> has where an ASN database is configured (never in Warden).</summary>
+    [ApiSchema("ASNDict")]
+    public sealed record AsnDetails(int? Asn, string? AsOrg, string? Network);
 
     [ApiSchema("BulkDeleteSessionResponse")]
     public sealed record BulkDeleteSessionResponse(int Deleted);
@@ -41,12 +58,12 @@ public static class AuthenticatedSessionsApi
 
     public static IEndpointRouteBuilder MapAuthenticatedSessionsApi(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/api/v3/core/authenticated_sessions").RequireActor();
+        var sessions = app.MapGroup("/api/v3/core/authenticated_sessions").RequireActor().PathParameter("uuid", QueryType.Uuid);
         sessions.MapGet("/", List).Operation("core_authenticated_sessions_list", "core", "AuthenticatedSession Viewset")
             .Query(Query.Parameters).Response<Paginated<AuthenticatedSessionResponse>>();
         sessions.MapDelete("/bulk_delete/", BulkDelete)
             .Operation("core_authenticated_sessions_bulk_delete_destroy", "core", "Bulk revoke all sessions for multiple users")
-            .Query([new QueryParameter("user_pks", QueryType.StringArray, "List of user IDs to revoke all sessions for")])
+            .Query([new QueryParameter("user_pks", QueryType.IntArray, "List of user IDs to revoke all sessions for", Required: true, DeclareStyle: false)])
             .Response<BulkDeleteSessionResponse>();
         sessions.MapGet("/{uuid}/", Retrieve).Operation("core_authenticated_sessions_retrieve", "core", "AuthenticatedSession Viewset")
             .Response<AuthenticatedSessionResponse>();

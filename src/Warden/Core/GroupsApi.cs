@@ -46,14 +46,15 @@ public static class GroupsApi
     /// <summary>Filters applied by the handler itself (their errors have django-filter's own messages).</summary>
     private static readonly QueryParameter[] MemberParameters =
     [
-        new("attributes", QueryType.String, "Attributes"),
-        new("members_by_pk", QueryType.StringArray),
+        AttributesFilter.Parameter,
+        new("members_by_pk", QueryType.IntArray),
         new("members_by_username", QueryType.StringArray, "Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only."),
     ];
 
     public static IEndpointRouteBuilder MapGroupsApi(this IEndpointRouteBuilder app)
     {
-        var groups = app.MapGroup("/api/v3/core/groups").RequireActor();
+        var groups = app.MapGroup("/api/v3/core/groups").RequireActor()
+            .PathParameter("group_uuid", QueryType.Uuid, "A UUID string identifying this Group.");
         groups.MapGet("/", List)
             .Operation("core_groups_list", Tag, Description)
             .Query(Query.Parameters.Concat(IncludeParameters).Concat(MemberParameters))
@@ -99,7 +100,7 @@ public static class GroupsApi
         [ApiField(Description = "Users added to this group will be superusers.")] bool IsSuperuser = false,
         [ApiField(PrimaryKey = true)] List<Guid> Parents = null!,
         [ApiField(PrimaryKey = true)] List<int> Users = null!,
-        JsonNode Attributes = null!,
+        [ApiField(Dictionary = true)] JsonNode Attributes = null!,
         [ApiField(PrimaryKey = true)] List<Guid> Roles = null!);
 
     [ApiSchema("UserAccountRequest", Description = "Account adding/removing operations")]
@@ -122,11 +123,24 @@ public static class GroupsApi
         IReadOnlyList<Guid> Children,
         IReadOnlyList<RelatedGroup>? ChildrenObj);
 
-    [ApiSchema("RelatedGroup", Description = "Stripped down group serializer to show relevant children/parents for groups")]
+    /// <summary>A group's model fields as GroupRequest writes them, so only pk and group_uuid are read-only.</summary>
+    [ApiSchema("RelatedGroup", Description = "Stripped down group serializer to show relevant children/parents for groups", Request = typeof(GroupRequest))]
     public sealed record RelatedGroup(Guid Pk, string Name, bool IsSuperuser, JsonObject Attributes, Guid GroupUuid);
 
-    [ApiSchema("PartialUser", Description = "Partial User Serializer, does not include child relations.")]
-    public sealed record PartialUser(int Pk, string Username, string Name, bool IsActive, DateTime? LastLogin, string Email, JsonObject Attributes, string Uid);
+    /// <summary>
+    /// A user's model fields as UserRequest writes them (only pk and uid are read-only); the username has the
+    /// model's own validator here, where the User serializer declares a plain field.
+    /// </summary>
+    [ApiSchema("PartialUser", Description = "Partial User Serializer, does not include child relations.", Request = typeof(UsersApi.UserRequest))]
+    public sealed record PartialUser(
+        int Pk,
+        [ApiField(MaxLength = 150, Pattern = UsersApi.UsernamePattern)] string Username,
+        string Name,
+        bool IsActive,
+        DateTime? LastLogin,
+        string Email,
+        JsonObject Attributes,
+        string Uid);
 
     /// <summary>Which expanded relations a response carries (authentik's include_* query flags; only "true" counts).</summary>
     private sealed record Includes(bool Users, bool Parents, bool Children, bool InheritedRoles)
@@ -218,46 +232,19 @@ public static class GroupsApi
         {
             return (null, errors.ToResult());
         }
-        var attributes = request.Query["attributes"].ToString();
-        if (attributes.Length > 0)
+        var (wanted, invalid) = AttributesFilter.Parse(request);
+        if (invalid is not null)
         {
-            JsonNode? filter;
-            try
-            {
-                filter = JsonNode.Parse(attributes);
-            }
-            catch (JsonException)
-            {
-                return (null, ApiErrors.List("filter: failed to parse JSON"));
-            }
-            if (filter is not JsonObject wanted)
-            {
-                return (null, ApiErrors.List("filter: value must be key:value mapping"));
-            }
-            // JSON path comparison is done here rather than in SQL so that SQLite and PostgreSQL agree exactly.
+            return (null, invalid);
+        }
+        if (wanted is not null)
+        {
             var candidates = await query.Select(g => new { g.Id, g.Attributes }).ToListAsync(cancellationToken);
-            var matching = candidates.Where(c => wanted.All(w => JsonNode.DeepEquals(Lookup(c.Attributes, w.Key), w.Value)))
-                .Select(c => c.Id).ToList();
+            var matching = candidates.Where(c => AttributesFilter.Matches(c.Attributes, wanted)).Select(c => c.Id).ToList();
             query = query.Where(g => matching.Contains(g.Id));
         }
         return (query, null);
     }
-
-    private static JsonNode? Lookup(JsonObject attributes, string path)
-    {
-        JsonNode? node = attributes;
-        foreach (var part in path.Split("__"))
-        {
-            if (node is not JsonObject obj || !obj.TryGetPropertyValue(part, out node))
-            {
-                return MissingMarker;
-            }
-        }
-        return node;
-    }
-
-    /// <summary>Stands for "no such key": never equal to any value a filter can carry.</summary>
-    private static readonly JsonNode MissingMarker = new JsonObject { ["\u0000missing"] = true };
 
     private static async Task<IResult> Retrieve(
         [FromRoute(Name = "group_uuid")] string id, HttpContext http, WardenDbContext db, ObjectAccess access,

@@ -52,7 +52,7 @@ public static class TokensApi
         Guid Pk, string? Managed, string Identifier, string Intent, int User, UserResponse UserObj, string Description,
         DateTime? Expires, bool Expiring);
 
-    [ApiSchema("TokenView", Description = "Show token's current key")]
+    [ApiSchema("TokenView", Description = "Show token's current key", ReadOnly = true)]
     public sealed record TokenView(string Key);
 
     [ApiSchema("TokenSetKeyRequest", Description = "Set token's key")]

@@ -31,30 +31,39 @@ public sealed record UserResponse(
     DateTime PasswordChangeDate,
     DateTime LastUpdated)
 {
-    [ApiSchema("PartialGroup", Description = "Partial Group Serializer, does not include child relations.")]
+    /// <summary>A group's model fields as GroupRequest writes them, so only pk and num_pk are read-only.</summary>
+    [ApiSchema("PartialGroup", Description = "Partial Group Serializer, does not include child relations.", Request = typeof(GroupsApi.GroupRequest))]
     public sealed record PartialGroup(Guid Pk, int NumPk, string Name, bool IsSuperuser, JsonObject Attributes);
 }
 
-/// <summary>authentik's <c>UserSelf</c>: what a user may read about itself.</summary>
-[ApiSchema("UserSelf", Description = "User Serializer for information a user can retrieve about themselves")]
+/// <summary>
+/// authentik's <c>UserSelf</c>: what a user may read about itself. It is read back as UserRequest writes it
+/// (name, email and type are the writable model fields); everything else is read-only.
+/// </summary>
+[ApiSchema("UserSelf", Description = "User Serializer for information a user can retrieve about themselves", Request = typeof(UsersApi.UserRequest))]
 public sealed record UserSelfResponse(
     int Pk,
-    string Username,
+    [ApiField(MaxLength = 150, Pattern = UsersApi.UsernamePattern)] string Username,
     string Name,
-    bool IsActive,
+    [ApiField(ReadOnly = true)] bool IsActive,
     bool IsSuperuser,
     bool IsCurrent,
-    IReadOnlyList<UserSelfResponse.NamedPk> Groups,
-    IReadOnlyList<UserSelfResponse.NamedPk> Roles,
+    [ApiField(ReadOnly = true)] IReadOnlyList<UserSelfResponse.SelfGroup> Groups,
+    [ApiField(ReadOnly = true)] IReadOnlyList<UserSelfResponse.SelfRole> Roles,
     string Email,
     string Avatar,
     string Uid,
-    JsonNode Settings,
+    [ApiField(Dictionary = true)] JsonNode Settings,
     string Type,
     IReadOnlyList<string> SystemPermissions)
 {
-    /// <summary>authentik's <c>UserSelfGroups</c> / <c>UserSelfRoles</c>: <c>{name, pk}</c>.</summary>
-    public sealed record NamedPk(string Name, string Pk);
+    /// <summary>authentik's <c>UserSelfGroups</c>: <c>{name, pk}</c>.</summary>
+    [ApiSchema("UserSelfGroups", ReadOnly = true)]
+    public sealed record SelfGroup(string Name, string Pk);
+
+    /// <summary>authentik's <c>UserSelfRoles</c>: <c>{name, pk}</c>.</summary>
+    [ApiSchema("UserSelfRoles", ReadOnly = true)]
+    public sealed record SelfRole(string Name, string Pk);
 }
 
 /// <summary>
@@ -148,8 +157,8 @@ public sealed class UserResponses(WardenDbContext db, Installation installation,
         var installId = await installation.IdAsync(cancellationToken);
         return new UserSelfResponse(
             user.Id, user.Username, user.Name, user.IsActive, isSuperuser, user.Id == caller.Id,
-            groups.Select(g => new UserSelfResponse.NamedPk(g.Name, g.Id.ToString())).ToList(),
-            roles.Select(r => new UserSelfResponse.NamedPk(r.Name, r.Id.ToString())).ToList(),
+            groups.Select(g => new UserSelfResponse.SelfGroup(g.Name, g.Id.ToString())).ToList(),
+            roles.Select(r => new UserSelfResponse.SelfRole(r.Name, r.Id.ToString())).ToList(),
             user.Email, Avatars.For(user), Installation.Uid(user.Id, installId), settings, user.Type.ToApi(), systemPermissions);
     }
 

@@ -26,6 +26,9 @@ public static class UsersApi
     /// <summary>authentik's <c>USER_ATTRIBUTE_TOKEN_EXPIRING</c>.</summary>
     public const string TokenExpiringAttribute = "goauthentik.io/user/token-expires";
 
+    /// <summary>Django's UnicodeUsernameValidator, which authentik's partial and self user serializers document.</summary>
+    public const string UsernamePattern = @"^[\w.@+-]+$";
+
     private static readonly string[] UserTypeChoices = ["internal", "external", "service_account", "internal_service_account"];
 
     /// <summary>Object permissions that name a user by pk; removed with the user, since SQLite may reuse the pk.</summary>
@@ -44,7 +47,7 @@ public static class UsersApi
         [ApiField(PrimaryKey = true)] Guid[] Groups = null!,
         [ApiField(PrimaryKey = true)] Guid[] Roles = null!,
         [ApiField(MaxLength = 254, AllowBlank = true, Email = true)] string Email = null!,
-        JsonNode Attributes = null!,
+        [ApiField(Dictionary = true)] JsonNode Attributes = null!,
         string Path = null!,
         [ApiField(Choices = new[] { "internal", "external", "service_account", "internal_service_account" }, EnumName = "UserTypeEnum")]
         string Type = null!);
@@ -71,11 +74,15 @@ public static class UsersApi
         string? GroupPk,
         string Token);
 
-    /// <summary>authentik's <c>SessionUser</c>; <c>original</c> only appears while impersonating, which Warden does not offer.</summary>
+    /// <summary>authentik's <c>SessionUser</c>; <c>original</c> only appears while impersonating, which Warden does not offer, so it is never sent.</summary>
     [ApiSchema("SessionUser", Description = "Response for the /user/me endpoint, returns the currently active user (as `user` property)\nand, if this user is being impersonated, the original user in the `original` property.")]
-    public sealed record SessionUser(UserSelfResponse User, IReadOnlyList<UserSelfResponse> Users);
+    public sealed record SessionUser(
+        UserSelfResponse User,
+        IReadOnlyList<UserSelfResponse> Users,
+        [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        UserSelfResponse? Original = null);
 
-    [ApiSchema("UserPath")]
+    [ApiSchema("UserPath", ReadOnly = true)]
     public sealed record UserPath(IReadOnlyList<string> Paths);
 
 
@@ -153,9 +160,10 @@ public static class UsersApi
 
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
-        var users = app.MapGroup("/api/v3/core/users").RequireActor();
+        var users = app.MapGroup("/api/v3/core/users").RequireActor()
+            .PathParameter("id", QueryType.Int, "A unique integer value identifying this User.");
         users.MapGet("/", List).Operation("core_users_list", "core", "User Viewset")
-            .Query(Query.Parameters.Concat(IncludeParameters)).Response<Paginated<UserResponse>>();
+            .Query(Query.Parameters.Concat(IncludeParameters).Append(AttributesFilter.Parameter)).Response<Paginated<UserResponse>>();
         users.MapPost("/", Create).Operation("core_users_create", "core", "User Viewset")
             .Request<UserRequest>().Response<UserResponse>(StatusCodes.Status201Created);
         users.MapGet("/me/", Me).Operation("core_users_me_retrieve", "core", "Get information about current user")
@@ -174,10 +182,10 @@ public static class UsersApi
         users.MapGet("/{id}/used_by/", UsedByList)
             .Operation("core_users_used_by_list", "core", "Get a list of all objects that use this object").Response<List<UsedByResponse>>();
         users.MapPost("/{id}/set_password/", SetPassword).Operation("core_users_set_password_create", "core", "Set password for user")
-            .Request<UserPasswordSetRequest>().NoContent(description: "Successfully changed password");
+            .Request<UserPasswordSetRequest>().NoContent(description: "Successfully changed password").NoContent(400, "Bad request");
         users.MapPost("/{id}/set_password_hash/", SetPasswordHash)
             .Operation("core_users_set_password_hash_create", "core", "Set a user's password from a pre-hashed Django password value.")
-            .Request<UserPasswordHashSetRequest>().NoContent(description: "Successfully changed password");
+            .Request<UserPasswordHashSetRequest>().NoContent(description: "Successfully changed password").NoContent(400, "Bad request");
         return app;
     }
 
@@ -193,8 +201,13 @@ public static class UsersApi
         {
             return invalid;
         }
+        var (visible, badAttributes) = await FilterAttributesAsync(Visible(db, scope), http.Request, cancellationToken);
+        if (badAttributes is not null)
+        {
+            return badAttributes;
+        }
         return await Query.ToPageAsync(
-            UserResponses.WithRelations(Visible(db, scope)), http.Request,
+            UserResponses.WithRelations(visible!), http.Request,
             page => responses.ManyAsync(page, http.Request, cancellationToken), cancellationToken);
     }
 
@@ -377,7 +390,12 @@ public static class UsersApi
         {
             return invalid;
         }
-        var (query, error) = Query.Apply(Visible(db, scope), http.Request);
+        var (visible, badAttributes) = await FilterAttributesAsync(Visible(db, scope), http.Request, cancellationToken);
+        if (badAttributes is not null)
+        {
+            return badAttributes;
+        }
+        var (query, error) = Query.Apply(visible!, http.Request);
         if (error is not null)
         {
             return error;
@@ -689,6 +707,20 @@ public static class UsersApi
             db.ChangeTracker.Clear();
             return false;
         }
+    }
+
+    /// <summary>authentik's <c>attributes</c> filter (see <see cref="AttributesFilter"/>) over the users the caller may see.</summary>
+    private static async Task<(IQueryable<User>? Query, IResult? Error)> FilterAttributesAsync(
+        IQueryable<User> query, HttpRequest request, CancellationToken cancellationToken)
+    {
+        var (wanted, invalid) = AttributesFilter.Parse(request);
+        if (wanted is null)
+        {
+            return (invalid is null ? query : null, invalid);
+        }
+        var candidates = await query.Select(u => new { u.Id, u.Attributes }).ToListAsync(cancellationToken);
+        var matching = candidates.Where(c => AttributesFilter.Matches(c.Attributes, wanted)).Select(c => c.Id).ToList();
+        return (query.Where(u => matching.Contains(u.Id)), null);
     }
 
     /// <summary>

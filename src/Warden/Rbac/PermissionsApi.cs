@@ -57,13 +57,15 @@ public static class PermissionsApi
 
     private static readonly QueryParameter[] AssignedParameters =
     [
-        new("model", QueryType.String, null, "ModelEnum", PermissionCatalog.ModelEnum),
+        new("model", QueryType.String, Required: true),
         new("object_pk", QueryType.String),
     ];
 
     public static IEndpointRouteBuilder MapPermissionsApi(this IEndpointRouteBuilder app)
     {
-        var permissions = app.MapGroup("/api/v3/rbac/permissions").RequireActor();
+        var permissions = app.MapGroup("/api/v3/rbac/permissions").RequireActor()
+            .PathParameter("id", QueryType.Int, "A unique integer value identifying this permission.")
+            .PathParameter("uuid", QueryType.Uuid, "A UUID string identifying this Role.");
         permissions.MapGet("/", List)
             .Operation("rbac_permissions_list", Tag, CatalogueDescription)
             .Query(CatalogueParameters)
@@ -92,28 +94,55 @@ public static class PermissionsApi
         return app;
     }
 
+    /// <summary>Django's Permission model: its name and codename are model fields, the rest is read-only.</summary>
     [ApiSchema("Permission", Description = "Global permission")]
-    public sealed record PermissionResponse(int Id, string Name, string Codename, string Model, string AppLabel, string AppLabelVerbose, string ModelVerbose);
+    public sealed record PermissionResponse(
+        [ApiField(ReadOnly = true)] int Id,
+        [ApiField(MaxLength = 255)] string Name,
+        [ApiField(MaxLength = 100)] string Codename,
+        [ApiField(ReadOnly = true)] string Model,
+        [ApiField(ReadOnly = true)] string AppLabel,
+        [ApiField(ReadOnly = true)] string AppLabelVerbose,
+        [ApiField(ReadOnly = true)] string ModelVerbose);
+
+    // The ids are 64-bit in Warden's tables; authentik's serializers declare them plain integers (no format).
 
     [ApiSchema("RoleObjectPermission", Description = "Role-bound object level permission")]
-    public sealed record RoleObjectPermission(long Id, string Codename, string Model, string AppLabel, string ObjectPk, string Name);
+    public sealed record RoleObjectPermission(
+        [ApiField(ReadOnly = true, Format = "")] long Id,
+        [ApiField(ReadOnly = true)] string Codename,
+        [ApiField(ReadOnly = true)] string Model,
+        [ApiField(ReadOnly = true)] string AppLabel,
+        string ObjectPk,
+        [ApiField(ReadOnly = true)] string Name);
 
-    [ApiSchema("RoleModelPermission", Description = "Role-bound object level permission")]
-    public sealed record RoleModelPermission(long Id, string Codename, string Model, string AppLabel, string Name);
+    [ApiSchema("RoleModelPermission", Description = "Role-bound object level permission", ReadOnly = true)]
+    public sealed record RoleModelPermission([ApiField(Format = "")] long Id, string Codename, string Model, string AppLabel, string Name);
 
     [ApiSchema("RoleAssignedObjectPermission", Description = "Roles assigned object permission serializer")]
     public sealed record RoleAssignedObjectPermission(
-        string RolePk, string Name, IReadOnlyList<RoleObjectPermission> ObjectPermissions, IReadOnlyList<RoleModelPermission> ModelPermissions);
+        [ApiField(ReadOnly = true)] string RolePk,
+        [ApiField(ReadOnly = true)] string Name,
+        IReadOnlyList<RoleObjectPermission> ObjectPermissions,
+        IReadOnlyList<RoleModelPermission> ModelPermissions);
 
     [ApiSchema("ExtraRoleObjectPermission", Description = "Role permission with additional object-related data")]
     public sealed record ExtraRoleObjectPermission(
-        long Id, string Codename, string Model, string AppLabel, string ObjectPk, string Name,
-        string AppLabelVerbose, string ModelVerbose, string? ObjectDescription);
+        [ApiField(ReadOnly = true, Format = "")] long Id,
+        [ApiField(ReadOnly = true)] string Codename,
+        [ApiField(ReadOnly = true)] string Model,
+        [ApiField(ReadOnly = true)] string AppLabel,
+        string ObjectPk,
+        [ApiField(ReadOnly = true)] string Name,
+        [ApiField(ReadOnly = true)] string AppLabelVerbose,
+        [ApiField(ReadOnly = true)] string ModelVerbose,
+        [ApiField(ReadOnly = true)] string? ObjectDescription);
 
     [ApiSchema("PermissionAssignRequest", Description = "Request to assign a new permission")]
     public sealed record PermissionAssignRequest(
         List<string> Permissions,
-        [ApiField(AllowBlank = true, EnumName = "ModelEnum")] string Model = null!,
+        [ApiField(EnumName = "ModelEnum", ChoicesFrom = typeof(PermissionCatalog), ChoicesMember = nameof(PermissionCatalog.ModelEnum))]
+        string Model = null!,
         [ApiField(MinLength = 1)] string ObjectPk = null!);
 
     [ApiSchema("PermissionAssignResult", Description = "Result from assigning permissions to a user/role")]
@@ -338,15 +367,7 @@ public static class PermissionsApi
         WardenDbContext db, Body<PermissionAssignRequest> body, bool requireObject, CancellationToken cancellationToken)
     {
         var request = body.Value;
-        var errors = new ValidationErrors();
-        if (body.Has("model") && !PermissionCatalog.ModelEnum.Contains(request.Model, StringComparer.Ordinal))
-        {
-            errors.Add("model", $"\"{request.Model}\" is not a valid choice.");
-        }
-        if (!errors.IsValid)
-        {
-            return (null, errors.ToResult());
-        }
+        // ApiBody has refused a model outside ModelEnum already.
         if (body.Has("model") != body.Has("object_pk"))
         {
             return (null, ApiErrors.NonField("The fields model, object_pk must be used together."));

@@ -45,7 +45,7 @@ public static class RolesApi
 
     public static IEndpointRouteBuilder MapRolesApi(this IEndpointRouteBuilder app)
     {
-        var roles = app.MapGroup("/api/v3/rbac/roles").RequireActor();
+        var roles = app.MapGroup("/api/v3/rbac/roles").RequireActor().PathParameter("uuid", QueryType.Uuid, "A UUID string identifying this Role.");
         roles.MapGet("/", List)
             .Operation("rbac_roles_list", Tag, Description)
             .Query(Query.Parameters.Concat(HandlerParameters))

@@ -46,6 +46,27 @@ public sealed class ApiBodyTests
     private static void AssertJson(string expected, string actual) =>
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual)), $"expected {expected}\nactual   {actual}");
 
+    public static class SampleModels
+    {
+        public static readonly IReadOnlyList<string> All = ["app.small", "app.large"];
+    }
+
+    [ApiSchema("SampleModelRequest")]
+    public sealed record SampleModelRequest(
+        [property: ApiField(ChoicesFrom = typeof(SampleModels), ChoicesMember = nameof(SampleModels.All))] string Model,
+        [property: ApiField(MaxLength = 3)] string Code = "");
+
+    [Fact]
+    public void ChoicesNamedByAListAreEnforcedLikeChoicesSpelledOut()
+    {
+        Assert.Null(ApiBody.Bind<SampleModelRequest>(new JsonObject { ["model"] = "app.large" }, BodyMode.Full).Error);
+        var refused = ApiBody.Bind<SampleModelRequest>(new JsonObject { ["model"] = "app.medium", ["code"] = "long" }, BodyMode.Full);
+        Assert.NotNull(refused.Error);
+        var errors = Assert.IsAssignableFrom<IValueHttpResult>(refused.Error).Value;
+        AssertJson("""{"model": ["\"app.medium\" is not a valid choice."], "code": ["Ensure this field has no more than 3 characters."]}""",
+            JsonSerializer.Serialize(errors));
+    }
+
     [Fact]
     public async Task AValidBodyBindsWithDefaultsAndRecordsWhichFieldsWereSent()
     {

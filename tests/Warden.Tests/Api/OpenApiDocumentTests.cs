@@ -381,6 +381,73 @@ public sealed class OpenApiDocumentTests
             """, schemas["PasswordChallengeResponseRequest"]);
     }
 
+    /// <summary>
+    /// The rules for what a record alone cannot say: route parameters typed on the group, repeated query parameters
+    /// with and without a declared style, a response record read back as a named request record, and the
+    /// per-field <c>[ApiField]</c> switches (dictionary, optional, no format, choices from a list).
+    /// </summary>
+    [Fact]
+    public void DeclaredRulesGiveDrfSpectacularsParametersAndFieldFlags()
+    {
+        var app = WebApplication.CreateSlimBuilder().Build();
+        var gadgets = app.MapGroup("/api/v3/test/gadgets").PathParameter("gadget_uuid", QueryType.Uuid, "A UUID string identifying this Gadget.");
+        gadgets.MapGet("/{gadget_uuid}/", (string gadget_uuid) => TypedResults.Ok()).Operation("test_gadgets_retrieve", "test").Response<PartialGadget>();
+        gadgets.MapPut("/{gadget_uuid}/", (string gadget_uuid) => TypedResults.Ok()).Operation("test_gadgets_update", "test")
+            .Request<GadgetRequest>().Response<PartialGadget>();
+        gadgets.MapGet("/by_label/{gadget_uuid}/", (string gadget_uuid) => TypedResults.Ok()).Operation("test_gadgets_by_label_retrieve", "test")
+            .PathParameter("gadget_uuid", QueryType.String).Response<PartialGadget>();
+        gadgets.MapDelete("/sessions/", () => TypedResults.Ok()).Operation("test_gadgets_sessions_destroy", "test")
+            .Query([new QueryParameter("user_pks", QueryType.IntArray, Required: true, DeclareStyle: false), new QueryParameter("owner_pks", QueryType.IntArray)])
+            .Response<GadgetSession>();
+
+        var document = OpenApiDocumentGenerator.Generate(Endpoints(app));
+
+        Assert.Empty(document.Problems);
+        var paths = document.Document["paths"]!;
+        var uuid = """[{"in": "path", "name": "gadget_uuid", "schema": {"type": "string", "format": "uuid"}, "description": "A UUID string identifying this Gadget.", "required": true}]""";
+        AssertJson(uuid, paths["/test/gadgets/{gadget_uuid}/"]!["get"]!["parameters"]);
+        AssertJson(uuid, paths["/test/gadgets/{gadget_uuid}/"]!["put"]!["parameters"]);
+        AssertJson("""[{"in": "path", "name": "gadget_uuid", "schema": {"type": "string"}, "required": true}]""",
+            paths["/test/gadgets/by_label/{gadget_uuid}/"]!["get"]!["parameters"]);
+        AssertJson("""
+            [{"in": "query", "name": "owner_pks", "schema": {"type": "array", "items": {"type": "integer"}}, "explode": true, "style": "form"},
+             {"in": "query", "name": "user_pks", "schema": {"type": "array", "items": {"type": "integer"}}, "required": true}]
+            """, paths["/test/gadgets/sessions/"]!["delete"]!["parameters"]);
+
+        var schemas = document.Document["components"]!["schemas"]!;
+        AssertJson("""
+            {"type": "object",
+             "properties": {
+               "name": {"type": "string", "minLength": 1, "maxLength": 64},
+               "enabled": {"type": "boolean"},
+               "attributes": {"type": "object", "additionalProperties": {}},
+               "model": {"$ref": "#/components/schemas/GadgetModelEnum"}},
+             "required": ["name"]}
+            """, schemas["GadgetRequest"]);
+        AssertJson("""{"enum": ["gadgets.small", "gadgets.large"], "type": "string"}""", schemas["GadgetModelEnum"]);
+        AssertJson("""
+            {"type": "object",
+             "properties": {
+               "pk": {"type": "string", "format": "uuid", "readOnly": true},
+               "name": {"type": "string", "maxLength": 64},
+               "enabled": {"type": "boolean"},
+               "attributes": {"type": "object", "additionalProperties": {}},
+               "model": {"allOf": [{"$ref": "#/components/schemas/GadgetModelEnum"}], "readOnly": true},
+               "label": {"type": "string", "pattern": "^[a-z]+$", "readOnly": true}},
+             "required": ["label", "model", "name", "pk"]}
+            """, schemas["PartialGadget"]);
+        AssertJson("""
+            {"type": "object",
+             "properties": {
+               "uuid": {"type": "string", "format": "uuid"},
+               "id": {"type": "integer", "readOnly": true},
+               "count": {"type": "integer", "format": "int64"},
+               "user": {"type": "integer"},
+               "gadget": {"allOf": [{"$ref": "#/components/schemas/PartialGadget"}], "readOnly": true}},
+             "required": ["count", "gadget", "id", "user"]}
+            """, schemas["GadgetSession"]);
+    }
+
     private static List<Endpoint> Endpoints(IEndpointRouteBuilder app) => app.DataSources.SelectMany(s => s.Endpoints).ToList();
 
     private static void AssertJson(string expected, JsonNode? actual)
@@ -462,6 +529,36 @@ public sealed class OpenApiDocumentTests
 
     [ApiSchema("Widget")]
     public sealed record ImpostorWidget(int Pk);
+
+    public static class GadgetModels
+    {
+        public static readonly IReadOnlyList<string> All = ["gadgets.small", "gadgets.large"];
+    }
+
+    [ApiSchema("GadgetRequest")]
+    public sealed record GadgetRequest(
+        [ApiField(MaxLength = 64)] string Name,
+        bool Enabled = true,
+        [ApiField(Dictionary = true)] JsonNode Attributes = null!,
+        [ApiField(EnumName = "GadgetModelEnum", ChoicesFrom = typeof(GadgetModels), ChoicesMember = nameof(GadgetModels.All))] string Model = null!);
+
+    /// <summary>Read back as GadgetRequest writes it: pk and label are read-only, enabled and attributes optional.</summary>
+    [ApiSchema("PartialGadget", Request = typeof(GadgetRequest))]
+    public sealed record PartialGadget(
+        Guid Pk,
+        string Name,
+        bool Enabled,
+        JsonObject Attributes,
+        [ApiField(ReadOnly = true, EnumName = "GadgetModelEnum", ChoicesFrom = typeof(GadgetModels), ChoicesMember = nameof(GadgetModels.All))] string Model,
+        [ApiField(Pattern = "^[a-z]+$")] string Label);
+
+    [ApiSchema("GadgetSession")]
+    public sealed record GadgetSession(
+        [ApiField(Optional = true)] Guid Uuid,
+        [ApiField(ReadOnly = true, Format = "")] long Id,
+        long Count,
+        int User,
+        [ApiField(ReadOnly = true)] PartialGadget Gadget);
 
     [ApiSchema("ChallengeTypes")]
     [System.Text.Json.Serialization.JsonPolymorphic(TypeDiscriminatorPropertyName = "component")]

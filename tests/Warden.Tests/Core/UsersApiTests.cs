@@ -206,6 +206,40 @@ public sealed class UsersApiTests
     }
 
     [Theory, Providers]
+    public async Task AttributesFilterMatchesEveryGivenKeyIncludingNestedOnes(string provider)
+    {
+        await using var app = await TestApp.StartAsync(provider);
+        var admin = await app.CreateUserAsync("root", superuser: true);
+        await app.CreateUserAsync("oslo");
+        await app.CreateUserAsync("bergen");
+        await app.WithDbAsync(async db =>
+        {
+            (await db.Users.SingleAsync(u => u.Username == "oslo", Ct)).Attributes =
+                new JsonObject { ["tier"] = 1, ["site"] = new JsonObject { ["city"] = "Oslo" } };
+            (await db.Users.SingleAsync(u => u.Username == "bergen", Ct)).Attributes = new JsonObject { ["tier"] = 2 };
+            await db.SaveChangesAsync(Ct);
+        });
+        var client = await app.AsTokenAsync(admin);
+
+        async Task<List<string>> ListAsync(string attributes)
+        {
+            var response = await client.GetAsync(Users + "?attributes=" + Uri.EscapeDataString(attributes), Ct);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await response.BodyAsync())["results"]!.AsArray().Select(u => (string)u!["username"]!).ToList();
+        }
+
+        Assert.Equal(["oslo"], await ListAsync("""{"tier": 1}"""));
+        Assert.Equal(["oslo"], await ListAsync("""{"site__city": "Oslo", "tier": 1}"""));
+        Assert.Empty(await ListAsync("""{"site__city": "Oslo", "tier": 2}"""));
+        Assert.Equal(["bergen"], await ListAsync("""{"tier": 2}"""));
+        Assert.Empty(await ListAsync("""{"missing": null}"""));
+        await (await client.GetAsync(Users + "?attributes=nope", Ct)).AssertJsonAsync(400, """["filter: failed to parse JSON"]""");
+        await (await client.GetAsync(Users + "?attributes=%5B1%5D", Ct)).AssertJsonAsync(400, """["filter: value must be key:value mapping"]""");
+        await (await client.GetAsync(Users + "paths/?attributes=" + Uri.EscapeDataString("""{"tier": 2}"""), Ct))
+            .AssertJsonAsync(200, """{"paths": ["users"]}""");
+    }
+
+    [Theory, Providers]
     public async Task InvalidFilterValuesAreRejectedWithDjangoFiltersMessages(string provider)
     {
         await using var app = await TestApp.StartAsync(provider);

@@ -209,12 +209,17 @@ public static partial class OpenApiDocumentGenerator
     }
 
     /// <summary>
-    /// Route parameters, typed by <see cref="ApiPathParameter"/>, else the route constraint (<c>{id:int}</c>),
+    /// Route parameters, typed by <see cref="ApiPathParameter"/> (the endpoint's, else its group's), else the route constraint (<c>{id:int}</c>),
     /// else the handler's parameter of that name; anything else is a string.
     /// </summary>
     private static IEnumerable<JsonObject> PathParameters(RouteEndpoint endpoint)
     {
-        var declared = endpoint.Metadata.GetOrderedMetadata<ApiPathParameter>().ToDictionary(p => p.Name, StringComparer.Ordinal);
+        // Group declarations come first in the metadata, so the endpoint's own declaration of a name wins.
+        var declared = new Dictionary<string, ApiPathParameter>(StringComparer.Ordinal);
+        foreach (var declaration in endpoint.Metadata.GetOrderedMetadata<ApiPathParameter>())
+        {
+            declared[declaration.Name] = declaration;
+        }
         var handler = endpoint.Metadata.GetMetadata<MethodInfo>();
         foreach (var parameter in endpoint.RoutePattern.Parameters)
         {
@@ -306,7 +311,7 @@ public static partial class OpenApiDocumentGenerator
         {
             result["required"] = true;
         }
-        if (parameter.Type is QueryType.StringArray or QueryType.UuidArray)
+        if (parameter is { Type: QueryType.StringArray or QueryType.UuidArray or QueryType.IntArray, DeclareStyle: true })
         {
             // Repeated parameters (?type=a&type=b), as django-filter's multiple choice filters read them.
             result["explode"] = true;

@@ -20,8 +20,11 @@ namespace Warden.Api.OpenApi;
 /// a property without its own <see cref="ApiFieldAttribute"/> takes the request field's (lengths, pattern, enum).
 /// Without a request record nothing is read-only unless marked (<see cref="ApiFieldAttribute.ReadOnly"/>,
 /// <see cref="ApiSchemaAttribute.ReadOnly"/>), and a property is required when its constructor parameter has
-/// no default value. A property written only when it is not null (<c>JsonIgnore(WhenWritingNull)</c>) is
+/// no default value (or is marked <see cref="ApiFieldAttribute.Optional"/>: writable with a default in
+/// authentik's serializer). A property written only when it is not null (<c>JsonIgnore(WhenWritingNull)</c>) is
 /// optional and not nullable.</item>
+/// <item>A <c>JsonNode</c> marked <see cref="ApiFieldAttribute.Dictionary"/> is <c>type: object</c>; a <c>long</c>
+/// is <c>int64</c> unless its <see cref="ApiFieldAttribute.Format"/> says otherwise (empty: none).</item>
 /// <item>A base record with <c>[JsonDerivedType]</c> attributes is <c>oneOf</c> its derived records with a
 /// <c>discriminator</c> (authentik's <c>ChallengeTypes</c>); each derived record's schema has the discriminator.</item>
 /// <item><c>Paginated&lt;T&gt;</c> is authentik's <c>Paginated&lt;Name&gt;List</c> with <c>Pagination</c> and
@@ -89,12 +92,12 @@ public sealed class SchemaComponents
         {
             { Choices: { } choices } => EnumSchema(parameter.EnumName ?? EnumNameFor(parameter.Name), choices),
             { Type: QueryType.Bool } => new JsonObject { ["type"] = "boolean" },
-            { Type: QueryType.Int } => new JsonObject { ["type"] = "integer" },
+            { Type: QueryType.Int or QueryType.IntArray } => new JsonObject { ["type"] = "integer" },
             { Type: QueryType.Uuid or QueryType.UuidArray } => new JsonObject { ["type"] = "string", ["format"] = "uuid" },
             { Type: QueryType.DateTime } => new JsonObject { ["type"] = "string", ["format"] = "date-time" },
             _ => new JsonObject { ["type"] = "string" },
         };
-        return parameter.Type is QueryType.StringArray or QueryType.UuidArray
+        return parameter.Type is QueryType.StringArray or QueryType.UuidArray or QueryType.IntArray
             ? new JsonObject { ["type"] = "array", ["items"] = Scalar() }
             : Scalar();
     }
@@ -202,7 +205,7 @@ public sealed class SchemaComponents
             var readOnly = (attribute?.ReadOnly ?? false) || (own?.ReadOnly ?? false) || (requestFields is not null && requestField is null);
             var nullable = !omittedWhenNull && IsNullable(property);
             var requiredByConstructor = parameter is not null ? !parameter.HasDefaultValue : property.IsDefined(typeof(RequiredMemberAttribute));
-            if (!omittedWhenNull && (readOnly || (requestField?.Required ?? requiredByConstructor)))
+            if (!omittedWhenNull && !(own?.Optional ?? false) && (readOnly || (requestField?.Required ?? requiredByConstructor)))
             {
                 required.Add(name);
             }
@@ -264,12 +267,12 @@ public sealed class SchemaComponents
         var t = Nullable.GetUnderlyingType(type) ?? type;
         if (t == typeof(string))
         {
-            if (field?.Choices is { } choices)
+            if (field?.AllChoices is { } choices)
             {
                 return EnumSchema(field.EnumName ?? EnumNameFor(fieldName), choices);
             }
             var schema = new JsonObject { ["type"] = "string" };
-            if ((field?.Format ?? (field is { Email: true } ? "email" : null)) is { } format)
+            if ((field?.Format ?? (field is { Email: true } ? "email" : null)) is { Length: > 0 } format)
             {
                 schema["format"] = format;
             }
@@ -299,11 +302,11 @@ public sealed class SchemaComponents
         }
         if (t == typeof(long) || t == typeof(ulong))
         {
-            return new JsonObject { ["type"] = "integer", ["format"] = field?.Format ?? "int64" };
+            return WithFormat(new JsonObject { ["type"] = "integer" }, field, "int64");
         }
         if (t == typeof(double) || t == typeof(float) || t == typeof(decimal))
         {
-            return new JsonObject { ["type"] = "number", ["format"] = field?.Format ?? "double" };
+            return WithFormat(new JsonObject { ["type"] = "number" }, field, "double");
         }
         if (t == typeof(Guid))
         {
@@ -325,7 +328,8 @@ public sealed class SchemaComponents
         {
             return EnumSchema(t.GetCustomAttribute<ApiSchemaAttribute>()?.Name ?? field?.EnumName ?? t.Name + "Enum", EnumValues(t));
         }
-        if (t == typeof(JsonObject))
+        // A JsonNode declared a dictionary (authentik's JSONDictField) is documented as the object it must be.
+        if (t == typeof(JsonObject) || (field is { Dictionary: true } && (t == typeof(JsonNode) || t == typeof(JsonElement))))
         {
             return FreeFormObject();
         }
@@ -424,9 +428,10 @@ public sealed class SchemaComponents
         }
     }
 
-    private static JsonObject WithFormat(JsonObject schema, ApiFieldAttribute? field)
+    /// <summary>The field's own format, else <paramref name="standard"/>; an empty format documents none.</summary>
+    private static JsonObject WithFormat(JsonObject schema, ApiFieldAttribute? field, string? standard = null)
     {
-        if (field?.Format is { } format)
+        if ((field?.Format ?? standard) is { Length: > 0 } format)
         {
             schema["format"] = format;
         }
