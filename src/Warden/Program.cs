@@ -6,6 +6,7 @@ using Warden.Cli;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
 using Warden.Enterprise;
+using Warden.Events;
 using Warden.Flows;
 using Warden.Persistence;
 using Warden.Policies;
@@ -60,6 +61,8 @@ public sealed class Program
         app.MapFlowExecutorApi();
         app.MapStagesApi();
         app.MapFlowsApi();
+        app.MapFlowStageBindingsApi();
+        app.MapEventsApi();
         return app;
     }
 }

@@ -136,7 +136,9 @@ public sealed class ListQuery<T> where T : class
             var next = apply(query, values.Where(v => v is not null).Select(v => v!).ToArray());
             if (next is null)
             {
-                errors.Add(parameter.Name, parameter.Type switch
+                errors.Add(parameter.Name, parameter.Choices is not null
+                    ? $"Select a valid choice. {values.FirstOrDefault(v => !parameter.Choices.Contains(v, StringComparer.Ordinal))} is not one of the available choices."
+                    : parameter.Type switch
                 {
                     QueryType.Uuid or QueryType.UuidArray => "Enter a valid UUID.",
                     QueryType.Int or QueryType.IntArray => "Enter a number.",

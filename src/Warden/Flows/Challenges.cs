@@ -31,23 +31,24 @@ public abstract record Challenge
 }
 
 /// <summary>authentik's <c>ContextualFlowInfo</c>.</summary>
-[ApiSchema("ContextualFlowInfo", Description = "Contextual flow information for a challenge", ReadOnly = true)]
+[ApiSchema("ContextualFlowInfo", Description = "Contextual flow information for a challenge")]
 public sealed record ContextualFlowInfo(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Title,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Background,
     string CancelUrl,
-    [property: ApiField(Choices = ["stacked", "content_left", "content_right", "sidebar_left", "sidebar_right", "sidebar_left_frame_background", "sidebar_right_frame_background"], EnumName = "ContextualFlowInfoLayoutEnum")] string Layout)
+    [property: ApiField(Choices = ["stacked", "content_left", "content_right", "sidebar_left", "sidebar_right", "sidebar_left_frame_background", "sidebar_right_frame_background"], EnumName = "ContextualFlowInfoLayoutEnum")] string Layout,
+    Brands.BrandsApi.ThemedUrls? BackgroundThemedUrls = null)
 {
     /// <summary>authentik's cancel URL: ends the plan and goes back to the start.</summary>
     public const string DefaultCancelUrl = "/flows/-/cancel/";
 }
 
 /// <summary>One error of a challenge response (DRF's ErrorDetail): the message and its code, e.g. <c>required</c>.</summary>
-[ApiSchema("ErrorDetail", Description = "Serializer for rest_framework's error messages", ReadOnly = true)]
+[ApiSchema("ErrorDetail", Description = "Serializer for rest_framework's error messages")]
 public sealed record ErrorDetail(string String, string Code);
 
 /// <summary>Whenever a stage is invalid: the flow was cancelled and ends here.</summary>
-[ApiSchema("AccessDeniedChallenge", Description = "Challenge when a flow's active stage calls `stage_invalid()`.", ReadOnly = true)]
+[ApiSchema("AccessDeniedChallenge", Description = "Challenge when a flow's active stage calls `stage_invalid()`.")]
 public sealed record AccessDeniedChallenge(
     string PendingUser,
     string PendingUserAvatar,
@@ -57,7 +58,7 @@ public sealed record AccessDeniedChallenge(
 }
 
 /// <summary>An unexpected error: the request id, and the error and traceback for superusers only.</summary>
-[ApiSchema("FlowErrorChallenge", ReadOnly = true)]
+[ApiSchema("FlowErrorChallenge", Description = "Challenge class when an unhandled error occurs during a stage. Normal users\nare shown an error message, superusers are shown a full stacktrace.")]
 public sealed record FlowErrorChallenge(
     string RequestId,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Error = null,
@@ -67,7 +68,7 @@ public sealed record FlowErrorChallenge(
 }
 
 /// <summary>Send the whole window to <see cref="To"/>.</summary>
-[ApiSchema("RedirectChallenge", Description = "Challenge type to redirect the client", ReadOnly = true)]
+[ApiSchema("RedirectChallenge", Description = "Challenge type to redirect the client")]
 public sealed record RedirectChallenge(string To, bool FinalRedirect = false) : Challenge
 {
     public const string ComponentName = "xak-flow-redirect";

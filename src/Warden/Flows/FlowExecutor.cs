@@ -364,7 +364,8 @@ public sealed partial class FlowExecutor(
             FlowTitle.Format(run.Flow.Title, username),
             await BackgroundUrlAsync(run.Http, run.Flow, brands, cancellationToken),
             ContextualFlowInfo.DefaultCancelUrl,
-            run.Flow.Layout);
+            run.Flow.Layout,
+            FlowsApi.Themed(run.Flow.Background));
     }
 
     /// <summary>authentik's <c>Flow.background_url</c>: the flow's own background, else the brand's default.</summary>

@@ -169,7 +169,7 @@ public static class FlowsApi
         (await ToResponsesAsync(http, db, [flow], cancellationToken))[0];
 
     /// <summary>A background with <c>%(theme)s</c> in it has a light and a dark variant.</summary>
-    private static BrandsApi.ThemedUrls? Themed(string url) =>
+    public static BrandsApi.ThemedUrls? Themed(string url) =>
         url.Contains("%(theme)s", StringComparison.Ordinal)
             ? new BrandsApi.ThemedUrls(url.Replace("%(theme)s", "light", StringComparison.Ordinal), url.Replace("%(theme)s", "dark", StringComparison.Ordinal))
             : null;

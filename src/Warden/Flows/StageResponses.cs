@@ -33,11 +33,11 @@ public sealed record FlowSet(
     [property: ApiField(Description = FlowEnums.TitleHelp)] string Title,
     [property: ApiField(Choices = ["authentication", "authorization", "invalidation", "enrollment", "unenrollment", "recovery", "stage_configuration"], EnumName = "FlowDesignationEnum", Description = FlowEnums.DesignationHelp)] string Designation,
     [property: ApiField(ReadOnly = true, Description = "Get the URL to the background image")] string BackgroundUrl,
-    [property: ApiField(Choices = ["all", "any"], EnumName = "PolicyEngineMode")] string PolicyEngineMode,
-    [property: ApiField(Description = FlowEnums.CompatibilityModeHelp)] bool CompatibilityMode,
     [property: ApiField(ReadOnly = true, Description = "Get export URL for flow")] string ExportUrl,
-    [property: ApiField(Choices = ["stacked", "content_left", "content_right", "sidebar_left", "sidebar_right", "sidebar_left_frame_background", "sidebar_right_frame_background"], EnumName = "FlowLayoutEnum")] string Layout,
-    [property: ApiField(Choices = ["message_continue", "message", "continue"], EnumName = "DeniedActionEnum", Description = FlowEnums.DeniedActionHelp)] string DeniedAction);
+    [property: ApiField(Choices = ["all", "any"], EnumName = "PolicyEngineMode")] string PolicyEngineMode = "any",
+    [property: ApiField(Description = FlowEnums.CompatibilityModeHelp)] bool CompatibilityMode = false,
+    [property: ApiField(Choices = ["stacked", "content_left", "content_right", "sidebar_left", "sidebar_right", "sidebar_left_frame_background", "sidebar_right_frame_background"], EnumName = "FlowLayoutEnum")] string Layout = "stacked",
+    [property: ApiField(Choices = ["message_continue", "message", "continue"], EnumName = "DeniedActionEnum", Description = FlowEnums.DeniedActionHelp)] string DeniedAction = "message_continue");
 
 /// <summary>
 /// The fields every stage response starts with (authentik's <c>StageSerializer</c>): a typed stage viewset builds its
@@ -68,8 +68,8 @@ public static class StageResponses
     public static string ExportUrl(Flow flow) => $"/api/v3/flows/instances/{flow.Slug}/export/";
 
     public static FlowSet ToFlowSet(Flow flow, string backgroundUrl) => new(
-        flow.Id, flow.Id, flow.Name, flow.Slug, flow.Title, flow.Designation, backgroundUrl, flow.PolicyEngineMode,
-        flow.CompatibilityMode, ExportUrl(flow), flow.Layout, flow.DeniedAction);
+        flow.Id, flow.Id, flow.Name, flow.Slug, flow.Title, flow.Designation, backgroundUrl, ExportUrl(flow),
+        flow.PolicyEngineMode, flow.CompatibilityMode, flow.Layout, flow.DeniedAction);
 
     /// <summary>The flows each stage is bound in (one entry per binding, by flow slug, as Django's <c>flow_set</c>).</summary>
     public static async Task<Dictionary<Guid, List<FlowSet>>> FlowSetsAsync(

@@ -199,6 +199,7 @@ public static class FlowFixtures
         });
 
     public static string FlowInfoJson(Flow flow, string? title = null) => $$"""
-        {"title": "{{title ?? flow.Title}}", "background": "{{FlowExecutor.DefaultBackground}}", "cancel_url": "/flows/-/cancel/", "layout": "{{flow.Layout}}"}
+        {"title": "{{title ?? flow.Title}}", "background": "{{FlowExecutor.DefaultBackground}}", "cancel_url": "/flows/-/cancel/", "layout": "{{flow.Layout}}",
+         "background_themed_urls": null}
         """;
 }

@@ -269,10 +269,14 @@ export function compareDocuments(warden, authentik) {
   return results;
 }
 
-/** Whether an allow-list entry covers a difference: same operationId (or API path), and `where` as a prefix if given. */
+/**
+ * Whether an allow-list entry covers a difference: same operationId (or API path), `where` as a prefix if given, and
+ * `message` as a prefix of the difference's message if given (to allow one kind of difference at a place, not all).
+ */
 export function allows(entry, difference) {
   const target = entry.operationId ? entry.operationId === difference.operationId : entry.path === difference.path;
-  return target && (!entry.where || difference.where.startsWith(entry.where));
+  return target && (!entry.where || difference.where.startsWith(entry.where))
+    && (!entry.message || difference.message.startsWith(entry.message));
 }
 
 /** Finds, for an HTTP request, the operationId of authentik's operation it calls. */

@@ -91,6 +91,8 @@ describe('schema-diff', () => {
     assert.ok(allows({ path: '/schema/', where: 'parameter query', reason: 'r' }, difference));
     assert.ok(!allows({ operationId: 'schema_retrieve', where: 'response', reason: 'r' }, difference));
     assert.ok(!allows({ operationId: 'root_config_retrieve', reason: 'r' }, difference));
+    assert.ok(allows({ operationId: 'schema_retrieve', message: difference.message.slice(0, 5), reason: 'r' }, difference));
+    assert.ok(!allows({ operationId: 'schema_retrieve', message: 'something else', reason: 'r' }, difference));
   });
 
   test('requests map to the operation whose path template is most literal', () => {
