@@ -12,6 +12,7 @@ using Warden.Persistence;
 using Warden.Policies;
 using Warden.Web;
 using Warden.Rbac;
+using Warden.Stages.Deny;
 
 namespace Warden;
 
@@ -42,6 +43,7 @@ public sealed class Program
         builder.Services.AddPolicies();
         builder.Services.AddFlows();
         builder.Services.AddBlueprints(builder.Configuration);
+        builder.Services.AddDenyStage();
 
         var app = builder.Build();
         app.UseWardenApi();
@@ -63,6 +65,7 @@ public sealed class Program
         app.MapFlowsApi();
         app.MapFlowStageBindingsApi();
         app.MapEventsApi();
+        app.MapDenyStageApi();
         return app;
     }
 }
