@@ -56,27 +56,37 @@ export async function enableLockdown(server) {
 export const at = (path) => (url) => url.pathname === path;
 
 /**
- * Logs in through the real login page: / sends the browser to the brand's authentication flow, which asks for
- * the username and the password (the identification stage shows the password field; a separate password stage
- * is handled too) and ends on the user page.
+ * Logs in through the real login page: `from` (default "/") sends a logged-out browser to the brand's
+ * authentication flow, which asks for the username and the password (on the identification stage, or on a
+ * password stage after it) and ends at `to` (default: the user page).
  */
-export async function logIn(page, { username, password }) {
-  await page.goto("/");
+export async function logIn(page, { username, password }, { from = "/", to = "/if/user/" } = {}) {
+  await page.goto(from);
   await page.waitForURL(at(LOGIN_FLOW));
-  await page.getByLabel(/Username/).fill(username);
+  await submitCredentials(page, { username, password });
+  // A user-login stage with remember-me asks whether to stay signed in.
+  const stay = page.getByRole("heading", { name: "Stay signed in?" });
+  const landed = page.waitForURL(at(to)).then(() => "landed", () => null);
+  const asked = stay.waitFor().then(() => "asked", () => null);
+  if ((await Promise.race([landed, asked])) === "asked") await page.getByRole("button", { name: "No" }).click();
+  await page.waitForURL(at(to));
+}
+
+/** Types the username and the password on the login flow's page and submits them. */
+export async function submitCredentials(page, { username, password }) {
+  const uid = page.getByLabel(/Username/);
+  await uid.fill(username);
   const secret = page.getByLabel("Password");
   if (!(await secret.isVisible())) {
-    await page.getByLabel(/Username/).press("Enter");
+    await uid.press("Enter");
     await secret.waitFor();
   }
   await secret.fill(password);
   await secret.press("Enter");
-  // A user-login stage with remember-me asks whether to stay signed in.
-  const stay = page.getByRole("heading", { name: "Stay signed in?" });
-  await Promise.race([page.waitForURL(at("/if/user/")), stay.waitFor()]);
-  if (await stay.isVisible()) await page.getByRole("button", { name: "No" }).click();
-  await page.waitForURL(at("/if/user/"));
 }
+
+/** Regular-expression source matching `text` literally. */
+export const literally = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Where a GET of the user page sends this browser: "/if/user/" (logged in) or the login flow's path. */
 export async function userPageOutcome(page) {

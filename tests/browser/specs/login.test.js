@@ -6,7 +6,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { launchBrowser, newPage } from "../lib/browser.js";
 import { screenshot } from "../lib/screenshots.js";
 import { startServer } from "../lib/server.js";
-import { LOGIN_FLOW, at, createUser, getUser, logIn, userPageOutcome } from "../lib/warden.js";
+import { LOGIN_FLOW, at, createUser, getUser, logIn, submitCredentials, userPageOutcome } from "../lib/warden.js";
 
 let server;
 let browser;
@@ -58,9 +58,9 @@ describe("login and logout", { timeout: 180_000 }, () => {
     await page.waitForURL(at(LOGIN_FLOW));
     await page.getByLabel(/Username/).waitFor();
     assert.equal(await userPageOutcome(page), LOGIN_FLOW, "the user page now asks for a login");
+    assert.deepEqual(page.problems, []);
     const me = await page.evaluate(async () => (await fetch("/api/v3/core/users/me/")).status);
     assert.equal(me, 403, "the session no longer authenticates API calls");
-    assert.deepEqual(page.problems, []);
   });
 
   it("refuses a wrong password on the login page and lets the user try again", async () => {
@@ -68,9 +68,7 @@ describe("login and logout", { timeout: 180_000 }, () => {
     const page = await freshPage();
     await page.goto("/");
     await page.waitForURL(at(LOGIN_FLOW));
-    await page.getByLabel(/Username/).fill(user.username);
-    await page.getByLabel("Password").fill(`${user.password}-wrong`);
-    await page.getByLabel("Password").press("Enter");
+    await submitCredentials(page, { username: user.username, password: `${user.password}-wrong` });
     // authentik answers a wrong password on the identification stage with the same challenge and an error.
     await page.locator(".field-errors, #non-field-errors, #access-denied").first().waitFor();
     await screenshot(page, "login-wrong-password");
@@ -86,10 +84,7 @@ describe("login and logout", { timeout: 180_000 }, () => {
     const page = await freshPage();
     await page.goto("/if/admin/");
     assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, `${LOGIN_FLOW}?next=%2Fif%2Fadmin%2F`);
-    await page.getByLabel(/Username/).fill("akadmin");
-    await page.getByLabel("Password").fill(server.password);
-    await page.getByLabel("Password").press("Enter");
-    await page.waitForURL(at("/if/admin/"));
+    await logIn(page, { username: "akadmin", password: server.password }, { from: "/if/admin/", to: "/if/admin/" });
     await page.locator("#user-table").waitFor();
     assert.deepEqual(page.problems, []);
   });
