@@ -12,7 +12,13 @@ using Warden.Persistence;
 using Warden.Policies;
 using Warden.Web;
 using Warden.Rbac;
+using Warden.Stages;
 using Warden.Stages.Deny;
+using Warden.Stages.Identification;
+using Warden.Stages.Password;
+using Warden.Stages.Prompt;
+using Warden.Stages.UserLogin;
+using Warden.Stages.UserLogout;
 
 namespace Warden;
 
@@ -44,6 +50,11 @@ public sealed class Program
         builder.Services.AddFlows();
         builder.Services.AddBlueprints(builder.Configuration);
         builder.Services.AddDenyStage();
+        builder.Services.AddUserLogoutStage();
+        builder.Services.AddUserLoginStage();
+        builder.Services.AddPasswordStage();
+        builder.Services.AddIdentificationStage();
+        builder.Services.AddPromptStage();
 
         var app = builder.Build();
         app.UseWardenApi();
@@ -66,6 +77,11 @@ public sealed class Program
         app.MapFlowStageBindingsApi();
         app.MapEventsApi();
         app.MapDenyStageApi();
+        app.MapUserLogoutStageApi();
+        app.MapUserLoginStageApi();
+        app.MapPasswordStageApi();
+        app.MapIdentificationStageApi();
+        app.MapPromptApi();
         return app;
     }
 }

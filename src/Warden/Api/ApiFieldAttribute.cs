@@ -61,6 +61,9 @@ public sealed class ApiFieldAttribute : Attribute
     /// </summary>
     public string? Format { get; set; }
 
+    /// <summary>An integer stored in a 32-bit column: documented with Django's minimum and maximum (-2147483648, 2147483647).</summary>
+    public bool Int32 { get; set; }
+
     /// <summary>
     /// The field is a JSON object (authentik's <c>JSONDictField</c>: <c>type: object</c>) although its C# type is
     /// <c>JsonNode</c>, so that the handler can refuse any other value with authentik's own message.

@@ -44,7 +44,8 @@ public sealed record StageWrite<TStage, TRequest>(
 /// <see cref="StageTypes"/> registry, globally or on the object (<see cref="ObjectAccess"/>);</item>
 /// <item><c>model_created</c> / <c>model_updated</c> / <c>model_deleted</c> events.</item>
 /// </list>
-/// Every response carries the common stage fields (<see cref="StageFields"/>). Build one per type and call
+/// Every response carries the common stage fields (<see cref="StageInfo"/>, from the flows branch's
+/// <see cref="Flows.StageResponses"/>). Build one per type and call
 /// <see cref="Map"/> from the type's <c>Map…Api</c> method.
 /// </summary>
 public sealed class StageApi<TStage, TRequest, TResponse>
@@ -64,7 +65,7 @@ public sealed class StageApi<TStage, TRequest, TResponse>
     public required string ModelName { get; init; }
 
     /// <summary>Builds the response from the stage and its common fields.</summary>
-    public required Func<TStage, StageFields, TResponse> ToResponse { get; init; }
+    public required Func<TStage, StageInfo, TResponse> ToResponse { get; init; }
 
     /// <summary>
     /// Copies the request's fields onto the stage (a new one on create; on a partial update only the fields the caller
@@ -87,10 +88,14 @@ public sealed class StageApi<TStage, TRequest, TResponse>
     /// </summary>
     public Func<StageWrite<TStage, TRequest>, CancellationToken, Task<IResult?>>? Validate { get; init; }
 
+    /// <summary>Whether the list has a <c>stage_uuid</c> filter (authentik's <c>filterset_fields = "__all__"</c> viewsets do; those with an explicit list do not).</summary>
+    public bool StageUuidFilter { get; init; } = true;
+
     /// <summary>Related managers of this type besides the common <c>flow_set</c> and <c>flowstagebinding_set</c>.</summary>
     public IReadOnlyList<UsedBySource> UsedBy { get; init; } = [];
 
     private StageType _type = null!;
+    private StageTypes _types = null!;
     private ListQuery<TStage> _query = null!;
 
     private string ViewPermission => $"{_type.AppLabel}.view_{_type.ModelName}";
@@ -104,11 +109,14 @@ public sealed class StageApi<TStage, TRequest, TResponse>
     /// <summary>Maps the seven operations; the stage type must be registered with <c>AddStageType</c>.</summary>
     public IEndpointRouteBuilder Map(IEndpointRouteBuilder app)
     {
-        _type = app.ServiceProvider.GetRequiredService<StageTypes>().For(typeof(TStage));
-        var query = new ListQuery<TStage>()
-            .Filter("name", s => s.Name)
-            .Filter("stage_uuid", s => s.Id)
-            .Search(s => s.Name)
+        _types = app.ServiceProvider.GetRequiredService<StageTypes>();
+        _type = _types.For(typeof(TStage));
+        var query = new ListQuery<TStage>().Filter("name", s => s.Name);
+        if (StageUuidFilter)
+        {
+            query.Filter("stage_uuid", s => s.Id);
+        }
+        query.Search(s => s.Name)
             .Order("pk", s => s.Id)
             .Order("name", s => s.Name)
             .DefaultOrder("name");
@@ -170,8 +178,8 @@ public sealed class StageApi<TStage, TRequest, TResponse>
         }
         return await _query.ToPageAsync<TResponse>(visible, http.Request, async page =>
         {
-            var flowSets = await StageResponses.FlowSetsAsync(db, [.. page.Select(s => s.Id)], cancellationToken);
-            return [.. page.Select(s => ToResponse(s, StageResponses.Fields(s, _type, flowSets)))];
+            var info = await Flows.StageResponses.InfoAsync(db, http, _types, page, cancellationToken);
+            return [.. page.Select(s => ToResponse(s, info[s.Id]))];
         }, cancellationToken);
     }
 
@@ -179,7 +187,7 @@ public sealed class StageApi<TStage, TRequest, TResponse>
         [FromRoute(Name = "stage_uuid")] string id, HttpContext http, WardenDbContext db, ObjectAccess access, CancellationToken cancellationToken)
     {
         var (stage, error) = await FindAsync(http, db, access, id, cancellationToken);
-        return error ?? await RespondAsync(db, stage!, StatusCodes.Status200OK, cancellationToken);
+        return error ?? await RespondAsync(http, db, stage!, StatusCodes.Status200OK, cancellationToken);
     }
 
     private async Task<IResult> Create(
@@ -202,7 +210,7 @@ public sealed class StageApi<TStage, TRequest, TResponse>
             return race;
         }
         await ModelEvents.WriteAsync(audit, http, EventActions.ModelCreated, EventModel(stage), cancellationToken);
-        return await RespondAsync(db, stage, StatusCodes.Status201Created, cancellationToken);
+        return await RespondAsync(http, db, stage, StatusCodes.Status201Created, cancellationToken);
     }
 
     private Task<IResult> Update(
@@ -243,7 +251,7 @@ public sealed class StageApi<TStage, TRequest, TResponse>
             return race;
         }
         await ModelEvents.WriteAsync(audit, http, EventActions.ModelUpdated, EventModel(stage), cancellationToken);
-        return await RespondAsync(db, stage, StatusCodes.Status200OK, cancellationToken);
+        return await RespondAsync(http, db, stage, StatusCodes.Status200OK, cancellationToken);
     }
 
     private async Task<IResult> Destroy(
@@ -291,7 +299,7 @@ public sealed class StageApi<TStage, TRequest, TResponse>
             return ApiErrors.NotFound(ModelName);
         }
         var context = new UsedByContext(db, access, http.CurrentUser()!, stageId);
-        var result = await StageResponses.UsedByAsync(context, StageResponses.CommonUsedBy.Concat(UsedBy), cancellationToken);
+        var result = await StageUsedBy.ListAsync(context, StageUsedBy.Common.Concat(UsedBy), cancellationToken);
         return TypedResults.Json(result, ApiJson.Options);
     }
 
@@ -368,12 +376,12 @@ public sealed class StageApi<TStage, TRequest, TResponse>
         }
     }
 
-    private async Task<IResult> RespondAsync(WardenDbContext db, TStage stage, int status, CancellationToken cancellationToken)
+    private async Task<IResult> RespondAsync(HttpContext http, WardenDbContext db, TStage stage, int status, CancellationToken cancellationToken)
     {
         // Read back as the list does, so related rows written by Apply are shown as stored.
         var stored = await Stages(db).FirstOrDefaultAsync(s => s.Id == stage.Id, cancellationToken) ?? stage;
-        var flowSets = await StageResponses.FlowSetsAsync(db, [stored.Id], cancellationToken);
-        return TypedResults.Json(ToResponse(stored, StageResponses.Fields(stored, _type, flowSets)), ApiJson.Options, statusCode: status);
+        var info = (await Flows.StageResponses.InfoAsync(db, http, _types, [stored], cancellationToken))[stored.Id];
+        return TypedResults.Json(ToResponse(stored, info), ApiJson.Options, statusCode: status);
     }
 
     private Task<(TStage? Stage, IResult? Error)> FindAsync(
@@ -385,5 +393,9 @@ public sealed class StageApi<TStage, TRequest, TResponse>
             (q, pks) => ObjectAccess.ByGuid(q, pks, s => s.Id), match, ModelName, cancellationToken);
     }
 
+    /// <summary>
+    /// authentik's <c>model_to_dict</c> names a model by its <c>name</c> attribute when it has one (so <c>deny-1</c>, not
+    /// <c>str(stage)</c> = <c>Stage deny-1</c>).
+    /// </summary>
     private JsonObject EventModel(Stage stage) => ModelEvents.Model(_type.AppLabel, _type.ModelName, stage.Id, stage.Name);
 }

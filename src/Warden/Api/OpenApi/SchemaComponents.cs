@@ -298,7 +298,13 @@ public sealed class SchemaComponents
         }
         if (t == typeof(int) || t == typeof(short) || t == typeof(byte) || t == typeof(uint) || t == typeof(ushort))
         {
-            return WithFormat(new JsonObject { ["type"] = "integer" }, field);
+            var integer = WithFormat(new JsonObject { ["type"] = "integer" }, field);
+            if (field is { Int32: true })
+            {
+                integer["maximum"] = int.MaxValue;
+                integer["minimum"] = int.MinValue;
+            }
+            return integer;
         }
         if (t == typeof(long) || t == typeof(ulong))
         {

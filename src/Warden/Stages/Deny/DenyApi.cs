@@ -1,4 +1,5 @@
 using Warden.Api;
+using Warden.Flows;
 
 namespace Warden.Stages.Deny;
 
@@ -8,7 +9,7 @@ public static class DenyApi
     [ApiSchema("DenyStage", Description = "DenyStage Serializer")]
     public sealed record DenyStageResponse(
         Guid Pk, string Name, string Component, string VerboseName, string VerboseNamePlural, string MetaModelName,
-        List<FlowSetResponse> FlowSet, string DenyMessage);
+        IReadOnlyList<FlowSet> FlowSet, string DenyMessage);
 
     [ApiSchema("DenyStageRequest", Description = "DenyStage Serializer")]
     public sealed record DenyStageRequest(
