@@ -65,6 +65,7 @@ public sealed class Program
         app.MapLicenseApi();
         app.MapUsersApi();
         app.MapAccountLockdownTriggerApi();
+        app.MapAccountLockdownApi();
         app.MapTokensApi();
         app.MapAuthenticatedSessionsApi();
         app.MapGroupsApi();
