@@ -22,7 +22,7 @@ public static class AccountLockdownApi
     [ApiSchema("AccountLockdownStage", Description = "AccountLockdownStage Serializer")]
     public sealed record AccountLockdownStageResponse(
         Guid Pk, string Name, string Component, string VerboseName, string VerboseNamePlural, string MetaModelName,
-        List<FlowSetResponse> FlowSet,
+        IReadOnlyList<FlowSet> FlowSet,
         bool DeactivateUser, bool SetUnusablePassword, bool DeleteSessions, bool RevokeTokens, Guid? SelfServiceCompletionFlow);
 
     [ApiSchema("AccountLockdownStageRequest", Description = "AccountLockdownStage Serializer")]
