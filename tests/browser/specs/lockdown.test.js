@@ -60,7 +60,7 @@ async function failedLogin(page, user) {
 async function openUser(page, user) {
   await page.goto(`/if/admin/#/identity/users/${user.pk}`);
   await page.locator(`#user-details[data-pk='${user.pk}']`).waitFor();
-  await page.locator(`#user-actions[data-user-pk='${user.pk}']`).waitFor();
+  await page.locator(`#user-actions[data-user-pk='${user.pk}']`).waitFor({ state: "attached" });
 }
 
 describe("account lockdown", { timeout: 240_000 }, () => {
