@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: build once (Release), then the .NET suite (SQLite, and PostgreSQL too when WARDEN_TEST_POSTGRES
-# is set), then the compatibility checks against the official authentik client on that same build.
+# is set), then the compatibility checks against the official authentik client and the browser tests in headless
+# Chromium (tests/browser/README.md), both on that same build.
 set -uo pipefail
 cd "$(dirname "$0")"
 dotnet build Warden.slnx -c Release -nologo -clp:ErrorsOnly || exit 1
@@ -13,7 +14,13 @@ passed=$(grep -oE 'succeeded: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || 
 failed=$(grep -oE 'failed: [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
 tests/compat/run.sh 2>&1 | tee "$log"
 compat=${PIPESTATUS[0]}
+compat_summary=$(grep -E '^compat: [0-9]+ operations' "$log" | tail -n 1 || echo "compat: did not complete")
+tests/browser/run.sh 2>&1 | tee "$log"
+browser=${PIPESTATUS[0]}
+browser_passed=$(grep -oE '^ℹ pass [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
+browser_failed=$(grep -oE '^ℹ fail [0-9]+' "$log" | tail -n 1 | grep -oE '[0-9]+' || echo 0)
 echo "dotnet: ${passed:-0} passed, ${failed:-0} failed"
-grep -E '^compat: [0-9]+ operations' "$log" | tail -n 1 || echo "compat: did not complete"
+echo "$compat_summary"
+echo "browser: ${browser_passed:-0} passed, ${browser_failed:-0} failed"
 rm -f "$log"
-[ "$status" -eq 0 ] && [ "$compat" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$compat" -eq 0 ] && [ "$browser" -eq 0 ]

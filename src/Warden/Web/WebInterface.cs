@@ -128,7 +128,7 @@ public static class WebInterface
         <h2 id="account-lockdown-heading">Account Lockdown</h2>
         <p>If you suspect your account has been compromised, you can immediately lock it to prevent unauthorized access.</p>
         <p class="alert alert-danger" id="account-lockdown-error" role="alert" hidden></p>
-        <button type="button" class="danger" id="lock-my-account">Lock my account</button>
+        <button type="button" class="button danger" id="lock-my-account">Lock my account</button>
         </section>
         """;
 

@@ -1,89 +1,88 @@
-// Starts the built Warden server (Release build) on a free loopback port with a fresh SQLite data directory,
-// waits until it is ready, and stops it by its pid.
+// A real Warden for the browser tests: the Release build, started by the compatibility harness's startWarden()
+// (fresh SQLite data directory, free loopback port, random bootstrap password and token, stopped by its pid), with
+// an enterprise licence issued for this run, so the licensed pages and the account lockdown are on. Never builds.
 
-import { spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Database } from "./db.js";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { defaultDll, repositoryRoot, startWarden, wardenEnvironment } from "../../compat/lib/server.mjs";
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-export const serverDll = join(repoRoot, "src/Warden/bin/Release/net10.0/warden.dll");
+export const repoRoot = repositoryRoot;
+export const serverDll = process.env.WARDEN_DLL || defaultDll;
 
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolvePort(port));
-    });
-  });
+const run = promisify(execFile);
+
+/** `dotnet warden.dll <args>` with the given environment; resolves to its standard output, trimmed. */
+async function warden(args, env) {
+  try {
+    const { stdout } = await run("dotnet", [serverDll, ...args], { env, encoding: "utf8", timeout: 120_000 });
+    return stdout.trim();
+  } catch (error) {
+    throw new Error(`warden ${args.join(" ")} failed (${error.code}):\n${error.stdout ?? ""}${error.stderr ?? ""}`);
+  }
 }
 
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-
 /**
- * Returns { url, password, token, db, log(), stop() }. The bootstrap password and token are random per start.
+ * Starts Warden. Returns { url, token, password, pid, dataDirectory, log(), stop(), api(), cli() }.
+ * With `licensed` (the default) a P-521 key pair is generated for the run, its public key is trusted through
+ * Enterprise:LicensePublicKeys, and a licence for this installation is issued and installed through the API.
+ * `env` adds configuration (e.g. `Blueprints__ApplyDefaults: "false"`).
  */
-export async function startServer() {
-  if (!existsSync(serverDll)) {
-    throw new Error(`${serverDll} is missing: build first (dotnet build Warden.slnx -c Release).`);
-  }
-  const port = await freePort();
-  const dataDirectory = mkdtempSync(join(tmpdir(), "warden-browser-"));
-  const password = `pw-${randomBytes(9).toString("base64url")}`;
-  const token = `tok-${randomBytes(18).toString("base64url")}`;
-  const url = `http://127.0.0.1:${port}`;
-  const output = [];
-  const child = spawn("dotnet", [serverDll, "--urls", url, `--Database:DataDirectory=${dataDirectory}`], {
-    cwd: dataDirectory,
-    env: {
-      ...process.env,
-      AUTHENTIK_BOOTSTRAP_PASSWORD: password,
-      AUTHENTIK_BOOTSTRAP_TOKEN: token,
-      DOTNET_NOLOGO: "1",
-      // Cheap password hashes: these tests are about pages, not hashing cost.
+export async function startServer({ licensed = true, env = {} } = {}) {
+  const keys = mkdtempSync(join(tmpdir(), "warden-browser-keys-"));
+  try {
+    const config = {
+      // Cheap password hashes: these tests are about pages and flows, not hashing cost.
       Passwords__Iterations: "1000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout.on("data", (chunk) => output.push(chunk.toString()));
-  child.stderr.on("data", (chunk) => output.push(chunk.toString()));
-  let exited = null;
-  const exit = new Promise((done) => child.on("exit", (code, signal) => { exited = { code, signal }; done(); }));
-
-  const stop = async () => {
-    if (exited === null) {
-      process.kill(child.pid, "SIGTERM");
-      const timer = setTimeout(() => { if (exited === null) process.kill(child.pid, "SIGKILL"); }, 10_000);
-      await exit;
-      clearTimeout(timer);
+      ...env,
+    };
+    if (licensed) {
+      await warden(["license", "keygen", "--private-key", join(keys, "private.pem"), "--public-key", join(keys, "public.pem")], process.env);
+      config.Enterprise__LicensePublicKeys__0 = readFileSync(join(keys, "public.pem"), "utf8");
     }
-    rmSync(dataDirectory, { recursive: true, force: true });
-  };
+    const server = await startWarden({ dll: serverDll, env: config, prefix: "warden-browser-" });
+    const environment = wardenEnvironment(server.dataDirectory, config);
 
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited !== null) {
-      rmSync(dataDirectory, { recursive: true, force: true });
-      throw new Error(`warden exited before it was ready (${JSON.stringify(exited)}):\n${output.join("")}`);
-    }
+    /** One v3 API call with the bootstrap token (or `token`); resolves to { status, body }. */
+    server.api = async (method, path, body, { token = server.token } = {}) => {
+      const headers = { Accept: "application/json" };
+      if (token) headers.Authorization = `Bearer ${token}`;
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      const response = await fetch(`${server.url}/api/v3${path}`, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: "manual",
+      });
+      const text = await response.text();
+      let parsed = null;
+      try {
+        parsed = text ? JSON.parse(text) : null;
+      } catch {
+        parsed = text;
+      }
+      return { status: response.status, body: parsed };
+    };
+    /** The command line on this server's database and configuration, as an operator runs it beside the server. */
+    server.cli = (...args) => warden(args, environment);
+
     try {
-      const response = await fetch(`${url}/-/health/ready/`);
-      if (response.status === 204) break;
-    } catch {
-      // not listening yet
+      if (licensed) {
+        const installId = await server.api("GET", "/enterprise/license/install_id/");
+        if (installId.status !== 200) throw new Error(`install_id: ${installId.status} ${JSON.stringify(installId.body)}`);
+        const expires = new Date(Date.now() + 365 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+        const key = await warden(["license", "issue", "--key", join(keys, "private.pem"), "--install-id", installId.body.install_id,
+          "--name", "Warden browser tests", "--internal-users", "100", "--external-users", "100", "--expires", expires], process.env);
+        const installed = await server.api("POST", "/enterprise/license/", { key });
+        if (installed.status !== 201) throw new Error(`installing the licence: ${installed.status} ${JSON.stringify(installed.body)}`);
+        const summary = await server.api("GET", "/enterprise/license/summary/");
+        if (summary.body?.status !== "valid") throw new Error(`licence summary: ${JSON.stringify(summary.body)}`);
+      }
+    } catch (error) {
+      await server.stop();
+      throw error;
     }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`warden was not ready within 60 s:\n${output.join("")}`);
-    }
-    await sleep(250);
+    return server;
+  } finally {
+    rmSync(keys, { recursive: true, force: true });
   }
-  return { url, password, token, db: new Database(join(dataDirectory, "warden.db")), log: () => output.join(""), stop };
 }

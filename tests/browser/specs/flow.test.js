@@ -2,17 +2,16 @@
 // renders, what the page posts (body, CSRF header, query), the raw 302s it follows, errors and redirects.
 
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { launchBrowser, newPage } from "../lib/browser.js";
 import { flowInfo, startFakeExecutor } from "../lib/fake-executor.js";
-import { repoRoot, startServer } from "../lib/server.js";
+import { screenshot } from "../lib/screenshots.js";
+import { startServer } from "../lib/server.js";
+import { expectStatus } from "../lib/warden.js";
 
 const SLUG = "test-flow";
 const PAGE = `/if/flow/${SLUG}/?next=%2Fif%2Fadmin%2F`;
 const EXECUTOR = `/api/v3/flows/executor/${SLUG}/?query=${encodeURIComponent("next=%2Fif%2Fadmin%2F")}`;
-const artifacts = join(repoRoot, "tests/browser/artifacts");
 
 let server;
 let executor;
@@ -20,8 +19,10 @@ let browser;
 const pages = [];
 
 before(async () => {
-  server = await startServer();
-  server.db.createFlow({ slug: SLUG, title: "Welcome to Warden" });
+  server = await startServer({ licensed: false });
+  expectStatus(await server.api("POST", "/flows/instances/", {
+    name: "Test flow", slug: SLUG, title: "Welcome to Warden", designation: "authentication", authentication: "none",
+  }), 201, "creating the flow");
   executor = await startFakeExecutor(server.url);
   browser = await launchBrowser();
 });
@@ -73,50 +74,6 @@ const identificationChallenge = {
 };
 
 describe("flow interface", { timeout: 120_000 }, () => {
-  it("logs in through identification, a raw 302, user login and the final redirect", async () => {
-    const { page, calls } = await open((call, all) => {
-      if (all.length === 1) return identificationChallenge;
-      // The executor answers a solved stage with a plain 302 to itself; fetch follows it with a GET.
-      if (all.length === 2) return { redirect: EXECUTOR };
-      if (all.length === 3) return { component: "ak-stage-user-login", flow_info: flowInfo(), pending_user: "akadmin", pending_user_avatar: "" };
-      return { component: "xak-flow-redirect", flow_info: flowInfo(), to: "/landing/?from=flow", final_redirect: false };
-    });
-    await page.route("**/landing/**", (route) => route.fulfill({ contentType: "text/html", body: "<!DOCTYPE html><title>Landed</title><p>landed</p>" }));
-    await settled(page);
-
-    assert.equal(await page.title(), "Welcome to Warden - authentik");
-    assert.equal(await page.locator("#flow-heading").textContent(), "Welcome to Warden");
-    const uid = page.getByLabel("Email or Username");
-    assert.equal(await uid.getAttribute("autocomplete"), "username");
-    assert.equal(await uid.evaluate((element) => element.required), true);
-    assert.equal(await uid.evaluate((element) => element === document.activeElement), true);
-    assert.equal(await page.getByRole("link", { name: "Forgot username or password?" }).getAttribute("href"), "/if/flow/recover/");
-    assert.equal(await page.getByRole("link", { name: "Need an account? Sign up." }).getAttribute("href"), "/if/flow/enroll/");
-
-    await uid.fill("akadmin");
-    await page.getByLabel("Password").fill("s3cret pass");
-    await page.getByRole("button", { name: "Log in" }).click();
-    await page.getByRole("heading", { name: "Stay signed in?" }).waitFor();
-
-    assert.deepEqual(calls.map((call) => call.method), ["GET", "POST", "GET"]);
-    for (const call of calls) {
-      assert.equal(call.query, "next=%2Fif%2Fadmin%2F", "the executor gets the page's query string");
-    }
-    assert.deepEqual(calls[1].body, { component: "ak-stage-identification", uid_field: "akadmin", password: "s3cret pass" });
-    assert.equal(calls[1].headers["content-type"], "application/json");
-    const csrf = await csrfCookie(page);
-    assert.ok(csrf && csrf.length >= 32, "the page set the CSRF cookie");
-    assert.equal(calls[1].headers["x-authentik-csrf"], csrf);
-    assert.equal(calls[2].url, EXECUTOR);
-    assert.match(await page.locator(".pending-user").textContent(), /Signed in as akadmin/);
-
-    await page.getByRole("button", { name: "Yes" }).click();
-    await page.waitForURL("**/landing/?from=flow");
-    assert.deepEqual(calls[3].body, { component: "ak-stage-user-login", remember_me: true });
-    assert.equal(calls[3].headers["x-authentik-csrf"], csrf);
-    assert.deepEqual(page.problems, []);
-  });
-
   it("renders identification without a password field, prefilled, and user login's No", async () => {
     const { page, calls } = await open((call, all) => (all.length === 1
       ? { ...identificationChallenge, user_fields: ["email"], password_fields: false, pending_user_identifier: "ann@example.test", primary_action: "Next", enroll_url: undefined, recovery_url: undefined }
@@ -168,8 +125,7 @@ describe("flow interface", { timeout: 120_000 }, () => {
       ? promptChallenge()
       : { component: "ak-stage-access-denied", flow_info: flowInfo(), pending_user: "alice", pending_user_avatar: "", error_message: "stop" }));
     await settled(page);
-    mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: join(artifacts, "prompt.png"), fullPage: true });
+    await screenshot(page, "fake-prompt");
 
     // Ordered by `order`, not by the order they arrived in.
     const keys = await page.locator("form [data-field-key], form [name]").evaluateAll((elements) =>

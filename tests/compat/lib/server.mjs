@@ -27,29 +27,36 @@ function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Returns { url, token, password, pid, dataDirectory, log(), stop() }.
+ * The environment of a Warden (server or command line) on the given SQLite data directory: the caller's
+ * environment without its Database__* settings, then `extra` (configuration as environment variables).
+ */
+export function wardenEnvironment(dataDirectory, extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('Database__')));
+  return Object.assign(env, {
+    Database__Provider: 'sqlite',
+    Database__DataDirectory: dataDirectory,
+    DOTNET_NOLOGO: '1',
+    DOTNET_CLI_TELEMETRY_OPTOUT: '1',
+  }, extra);
+}
+
+/**
+ * Returns { url, token, password, pid, dataDirectory, log(), stop() }. `env` adds configuration (environment
+ * variables, e.g. `Enterprise__LicensePublicKeys__0`); `prefix` names the temporary data directory.
  * `stop()` ends the server by its process id and removes the data directory.
  */
-export async function startWarden({ dll = process.env.WARDEN_DLL || defaultDll, timeoutMs = 90_000 } = {}) {
+export async function startWarden({ dll = process.env.WARDEN_DLL || defaultDll, timeoutMs = 90_000, env: extra = {}, prefix = 'warden-compat-' } = {}) {
   if (!fs.existsSync(dll)) {
     throw new Error(`${dll} does not exist: build first (dotnet build Warden.slnx -c Release)`);
   }
-  const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'warden-compat-'));
+  const dataDirectory = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const token = `compat-${randomBytes(16).toString('hex')}`;
   const password = `compat-${randomBytes(12).toString('hex')}`;
 
   // Only this server's database: drop any Database__* settings the caller's environment carries.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('Database__')));
-  Object.assign(env, {
-    Database__Provider: 'sqlite',
-    Database__DataDirectory: dataDirectory,
-    AUTHENTIK_BOOTSTRAP_TOKEN: token,
-    AUTHENTIK_BOOTSTRAP_PASSWORD: password,
-    DOTNET_NOLOGO: '1',
-    DOTNET_CLI_TELEMETRY_OPTOUT: '1',
-  });
+  const env = wardenEnvironment(dataDirectory, { AUTHENTIK_BOOTSTRAP_TOKEN: token, AUTHENTIK_BOOTSTRAP_PASSWORD: password, ...extra });
   const logPath = path.join(dataDirectory, 'warden.log');
   const logFile = fs.openSync(logPath, 'a');
   const child = spawn('dotnet', [dll, '--urls', url], { cwd: dataDirectory, env, stdio: ['ignore', logFile, logFile] });

@@ -158,7 +158,7 @@ function lockdownActions(user) {
   const self = String(user.pk) === main?.dataset.currentUserPk;
   if (!licensed || self || user.type === "internal_service_account") return actions;
   const error = h("p", { class: "alert alert-danger", role: "alert", id: "account-lockdown-error", hidden: true });
-  const button = h("button", { type: "button", class: "danger", id: "account-lockdown" }, "Account Lockdown");
+  const button = h("button", { type: "button", class: "button danger", id: "account-lockdown" }, "Account Lockdown");
   button.addEventListener("click", async () => {
     button.disabled = true;
     const message = await startAccountLockdown(user.pk);
