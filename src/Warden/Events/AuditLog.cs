@@ -20,6 +20,7 @@ public static class EventActions
     public const string SuspiciousRequest = "suspicious_request";
     public const string SecretView = "secret_view";
     public const string SecretRotate = "secret_rotate";
+    public const string SystemException = "system_exception";
 }
 
 /// <summary>

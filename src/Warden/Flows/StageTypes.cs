@@ -36,6 +36,9 @@ public sealed class StageTypes(IEnumerable<StageType> types)
 
     public StageType For(Stage stage) => For(stage.GetType());
 
+    /// <summary>The registered type of a stage entity type; false when no feature registered it.</summary>
+    public bool TryFor(Type model, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out StageType? type) => _byModel.TryGetValue(model, out type);
+
     public StageType For(Type model) =>
         _byModel.TryGetValue(model, out var type) ? type : throw new InvalidOperationException($"Stage type {model.Name} is not registered.");
 }

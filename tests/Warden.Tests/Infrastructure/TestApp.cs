@@ -50,6 +50,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
         // Cheap hashes keep tests fast; the format and the code path are the production ones.
         database.TryAdd("Passwords:Iterations", "1000");
+        // Each test makes the flows it needs; tests of the default flows start with Blueprints:ApplyDefaults=true.
+        database.TryAdd("Blueprints:ApplyDefaults", "false");
         var app = new TestApp(provider, database, services);
         _ = app.Server; // start: migrations and bootstrap run now
         return app;
