@@ -12,6 +12,7 @@ namespace Warden.Tests.Infrastructure;
 /// </summary>
 public static class BulkArtifacts
 {
+    // ExecuteSqlRaw formats the text (string.Format) even without parameters: "{{}}" is the empty JSON object.
     public static async Task InsertAsync(WardenDbContext db, int userId, int sessions, int tokens, CancellationToken cancellationToken = default)
     {
         var run = Guid.NewGuid().ToString("N")[..12];
@@ -19,7 +20,7 @@ public static class BulkArtifacts
         {
             await db.Database.ExecuteSqlRawAsync($"""
                 INSERT INTO authentik_core_session (session_key, session_data, expires, last_ip, last_user_agent, last_used)
-                SELECT 'bs-{run}-' || x, '{"{}"}', '2030-01-01 00:00:00+00', '127.0.0.1', 'bulk', '2026-01-01 00:00:00+00' FROM generate_series(1, {sessions}) AS x;
+                SELECT 'bs-{run}-' || x, '{"{{}}"}', '2030-01-01 00:00:00+00', '127.0.0.1', 'bulk', '2026-01-01 00:00:00+00' FROM generate_series(1, {sessions}) AS x;
                 INSERT INTO authentik_core_authenticatedsession (session_id, uuid, user_id)
                 SELECT 'bs-{run}-' || x, gen_random_uuid(), {userId} FROM generate_series(1, {sessions}) AS x;
                 INSERT INTO authentik_core_token (token_uuid, identifier, key, intent, user_id, description, expiring, expires, managed)
@@ -31,7 +32,7 @@ public static class BulkArtifacts
         await db.Database.ExecuteSqlRawAsync($"""
             WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {sessions})
             INSERT INTO authentik_core_session (session_key, session_data, expires, last_ip, last_user_agent, last_used)
-            SELECT 'bs-{run}-' || x, '{"{}"}', '2030-01-01 00:00:00', '127.0.0.1', 'bulk', '2026-01-01 00:00:00' FROM c;
+            SELECT 'bs-{run}-' || x, '{"{{}}"}', '2030-01-01 00:00:00', '127.0.0.1', 'bulk', '2026-01-01 00:00:00' FROM c;
             """, cancellationToken);
         await db.Database.ExecuteSqlRawAsync($"""
             WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {sessions})
