@@ -3,18 +3,21 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Warden.Core;
 using Warden.Enterprise.Stages.AccountLockdown;
+using Warden.Flows;
 using Warden.Persistence;
+using Warden.Tests.Infrastructure;
 
 namespace Warden.Bench;
 
 /// <summary>
-/// Scenario 1: a user with S sessions and T tokens is locked by Warden's lockdown, against a baseline of the
+/// Scenario 1: a user with S sessions and T tokens is locked by the account lockdown stage executor, against a baseline of the
 /// same UPDATE and DELETE statements as raw SQL in one transaction, on the same database in the same run.
 /// </summary>
 public static class LockdownCost
 {
     public static readonly (int Sessions, int Tokens)[] FullSizes = [(100, 1_000), (1_000, 10_000), (10_000, 100_000)];
     public static readonly (int Sessions, int Tokens)[] QuickSizes = [(100, 1_000)];
+    private const string StageName = "bench-lockdown-stage";
 
     public static async Task RunAsync(BenchOptions options)
     {
@@ -55,17 +58,43 @@ public static class LockdownCost
             ["provider", "sessions", "tokens", "runs", "warden_ms_median", "raw_sql_ms_median", "ratio", "warden_us_per_row"], rows);
     }
 
+    /// <summary>
+    /// The real stage executor, as the flow executor calls it when the lockdown stage becomes current: the plan names
+    /// the target as pending user and the request is the administrator's.
+    /// </summary>
     private static async Task<double> MeasureWardenAsync(BenchServer server, int sessions, int tokens)
     {
         var (userId, actor) = await SeedAsync(server, sessions, tokens);
         await using var scope = server.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<WardenDbContext>();
+        var stage = await db.Set<AccountLockdownStage>().AsNoTracking().FirstAsync(s => s.Name == StageName);
+        var binding = await db.Set<FlowStageBinding>().AsNoTracking().Include(b => b.Target).FirstAsync(b => b.StageId == stage.Id);
         var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         http.Request.Path = "/api/v3/flows/executor/bench/";
         http.Request.Method = "GET";
-        var lockdown = scope.ServiceProvider.GetRequiredService<AccountLockdown>();
+        http.Identity().User = actor;
+        http.Identity().AuthenticatedBy = AuthenticatedBy.Session;
+        var plan = new FlowPlan { FlowId = binding.TargetId };
+        plan.Context[PlanContext.PendingUser] = userId;
+        plan.PromptDataOf()[AccountLockdown.ReasonKey] = "benchmark";
+        var run = new StageRun
+        {
+            Http = http,
+            Flow = binding.Target,
+            Binding = binding,
+            Stage = stage,
+            Plan = plan,
+            FlowInfo = new ContextualFlowInfo("bench", null, ContextualFlowInfo.DefaultCancelUrl, "stacked"),
+            PendingUserAsync = ct => db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct),
+        };
+        var executor = scope.ServiceProvider.GetRequiredService<AccountLockdownStageExecutor>();
         var started = Stopwatch.GetTimestamp();
-        await lockdown.LockAsync(http, userId, LockdownActions.All, "benchmark", actor, CancellationToken.None);
+        var result = await executor.GetAsync(run, CancellationToken.None);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (result is not StageResult.Done)
+        {
+            throw new InvalidOperationException($"the lockdown stage answered {result}");
+        }
         await AssertLockedAsync(server, userId);
         return elapsed;
     }
@@ -112,35 +141,13 @@ public static class LockdownCost
         db.Users.Add(user);
         await db.SaveChangesAsync();
         var actor = await db.Users.AsNoTracking().SingleAsync(u => u.Username == Bootstrap.AdminUsername);
-        if (db.IsPostgres)
+        await BulkArtifacts.InsertAsync(db, user.Id, sessions, tokens);
+        if (!await db.Set<AccountLockdownStage>().AnyAsync(s => s.Name == StageName))
         {
-            await db.Database.ExecuteSqlRawAsync($"""
-                INSERT INTO authentik_core_session (session_key, session_data, expires, last_ip, last_user_agent, last_used)
-                SELECT 'bs-{run}-' || x, '{"{{}}"}', '2030-01-01 00:00:00+00', '127.0.0.1', 'bench', '2026-01-01 00:00:00+00' FROM generate_series(1, {sessions}) AS x;
-                INSERT INTO authentik_core_authenticatedsession (session_id, uuid, user_id)
-                SELECT 'bs-{run}-' || x, gen_random_uuid(), {user.Id} FROM generate_series(1, {sessions}) AS x;
-                INSERT INTO authentik_core_token (token_uuid, identifier, key, intent, user_id, description, expiring, expires, managed)
-                SELECT gen_random_uuid(), 'bt-{run}-' || x, 'bk-{run}-' || x, 'api', {user.Id}, '', false, NULL, NULL FROM generate_series(1, {tokens}) AS x;
-                """);
-        }
-        else
-        {
-            const string uuid = "upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-8' || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))";
-            await db.Database.ExecuteSqlRawAsync($"""
-                WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {sessions})
-                INSERT INTO authentik_core_session (session_key, session_data, expires, last_ip, last_user_agent, last_used)
-                SELECT 'bs-{run}-' || x, '{"{{}}"}', '2030-01-01 00:00:00', '127.0.0.1', 'bench', '2026-01-01 00:00:00' FROM c;
-                """);
-            await db.Database.ExecuteSqlRawAsync($"""
-                WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {sessions})
-                INSERT INTO authentik_core_authenticatedsession (session_id, uuid, user_id)
-                SELECT 'bs-{run}-' || x, {uuid}, {user.Id} FROM c;
-                """);
-            await db.Database.ExecuteSqlRawAsync($"""
-                WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {tokens})
-                INSERT INTO authentik_core_token (token_uuid, identifier, key, intent, user_id, description, expiring, expires, managed)
-                SELECT {uuid}, 'bt-{run}-' || x, 'bk-{run}-' || x, 'api', {user.Id}, '', 0, NULL, NULL FROM c;
-                """);
+            var flow = new Flow { Name = "bench", Slug = "bench", Title = "bench", Designation = "stage_configuration" };
+            var stage = new AccountLockdownStage { Name = StageName };
+            db.AddRange(flow, stage, new FlowStageBinding { Target = flow, Stage = stage, Order = 0 });
+            await db.SaveChangesAsync();
         }
         return (user.Id, actor);
     }

@@ -20,6 +20,8 @@ public static class Program
     private static readonly Dictionary<string, Func<BenchOptions, Task>> All = new(StringComparer.Ordinal)
     {
         ["lockdown"] = LockdownCost.RunAsync,
+        ["api"] = ApiThroughput.RunAsync,
+        ["e2e"] = LockdownEndToEnd.RunAsync,
         ["startup"] = Startup.RunAsync,
     };
 
