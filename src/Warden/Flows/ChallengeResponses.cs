@@ -20,9 +20,9 @@ public abstract record FlowChallengeResponseRequest;
 
 [ApiSchema("IdentificationChallengeResponseRequest", Description = "Identification challenge")]
 public sealed record IdentificationChallengeResponseRequest(
-    string? UidField = null,
-    string? Password = null,
-    string? CaptchaToken = null,
+    [ApiField(AllowBlank = true)] string? UidField = null,
+    [ApiField(AllowBlank = true)] string? Password = null,
+    [ApiField(AllowBlank = true)] string? CaptchaToken = null,
     JsonObject? Passkey = null) : FlowChallengeResponseRequest;
 
 [ApiSchema("PasswordChallengeResponseRequest", Description = "Password challenge response")]

@@ -5,7 +5,7 @@ using Warden.Flows;
 namespace Warden.Stages.Password;
 
 /// <summary>authentik's <c>PasswordChallenge</c>.</summary>
-[ApiSchema("PasswordChallenge", Description = "Password challenge UI fields", ReadOnly = true)]
+[ApiSchema("PasswordChallenge", Description = "Password challenge UI fields")]
 public sealed record PasswordChallenge(
     string PendingUser,
     string PendingUserAvatar,
