@@ -77,7 +77,8 @@ public sealed class BenchServer : IAsyncDisposable
     public static async Task<BenchServer> StartAsync(BenchDatabase database, IEnumerable<string>? extraArguments = null, Action<WebApplication>? extend = null)
     {
         string[] args = [.. database.Arguments, "--urls=http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Warden.Requests=Warning", "--Passwords:Iterations=1000", .. extraArguments ?? []];
+            "--Logging:LogLevel:Warden.Requests=Warning", "--Logging:LogLevel:Warden.Enterprise.Stages.AccountLockdown=Error",
+            "--Passwords:Iterations=1000", .. extraArguments ?? []];
         var app = Warden.Program.Build(args);
         extend?.Invoke(app);
         await app.StartAsync();

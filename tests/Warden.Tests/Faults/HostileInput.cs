@@ -144,7 +144,8 @@ public sealed class HostileInput(int seed, IReadOnlyList<string> knownValues)
     /// <summary>A hostile body for an endpoint whose request record is <paramref name="request"/> (null when it has none).</summary>
     public HostileBody Body(Type? request)
     {
-        var fields = request is null ? [] : RequestFields.For(request);
+        // An abstract request (the executor's union of challenge answers) has no fields of its own to fill.
+        var fields = request is null || request.IsAbstract ? [] : RequestFields.For(request);
         switch (_random.Next(20))
         {
             case < 9:

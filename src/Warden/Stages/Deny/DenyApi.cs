@@ -13,7 +13,7 @@ public static class DenyApi
 
     [ApiSchema("DenyStageRequest", Description = "DenyStage Serializer")]
     public sealed record DenyStageRequest(
-        [ApiField(MinLength = 1)] string Name,
+        [ApiField(MinLength = 1, Indexed = true)] string Name,
         [ApiField(AllowBlank = true)] string DenyMessage = "") : IStageRequest;
 
     public static IEndpointRouteBuilder MapDenyStageApi(this IEndpointRouteBuilder app)

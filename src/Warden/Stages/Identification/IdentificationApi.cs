@@ -20,7 +20,7 @@ public static class IdentificationApi
 
     [ApiSchema("IdentificationStageRequest", Description = "IdentificationStage Serializer")]
     public sealed record IdentificationStageRequest(
-        [ApiField(MinLength = 1)] string Name,
+        [ApiField(MinLength = 1, Indexed = true)] string Name,
         [ApiField(Choices = ["email", "username", "upn"], EnumName = "UserFieldsEnum")] List<string> UserFields = null!,
         [ApiField(PrimaryKey = true)] Guid? PasswordStage = null,
         [ApiField(PrimaryKey = true)] Guid? CaptchaStage = null,

@@ -16,7 +16,7 @@ public static class PasswordApi
 
     [ApiSchema("PasswordStageRequest", Description = "PasswordStage Serializer")]
     public sealed record PasswordStageRequest(
-        [ApiField(MinLength = 1)] string Name,
+        [ApiField(MinLength = 1, Indexed = true)] string Name,
         [ApiField(Choices = [PasswordBackends.Inbuilt, PasswordBackends.Token, "authentik.sources.ldap.auth.LDAPBackend", "authentik.sources.kerberos.auth.KerberosBackend"], EnumName = "BackendsEnum")] List<string> Backends,
         [ApiField(PrimaryKey = true)] Guid? ConfigureFlow = null,
         [ApiField(Int32 = true)] int FailedAttemptsBeforeCancel = 5,

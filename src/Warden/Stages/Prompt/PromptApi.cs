@@ -41,7 +41,7 @@ public static class PromptApi
 
     [ApiSchema("PromptStageRequest", Description = "PromptStage Serializer")]
     public sealed record PromptStageRequest(
-        [ApiField(MinLength = 1)] string Name,
+        [ApiField(MinLength = 1, Indexed = true)] string Name,
         [ApiField(PrimaryKey = true)] List<Guid> Fields,
         [ApiField(PrimaryKey = true)] List<Guid> ValidationPolicies = null!) : IStageRequest;
 
@@ -53,7 +53,7 @@ public static class PromptApi
 
     [ApiSchema("PromptRequest", Description = "Prompt Serializer")]
     public sealed record PromptRequest(
-        [ApiField(MinLength = 1)] string Name,
+        [ApiField(MinLength = 1, Indexed = true)] string Name,
         [ApiField(MinLength = 1, Description = "Name of the form field, also used to store the value")] string FieldKey,
         [ApiField(MinLength = 1)] string Label,
         [ApiField(Choices = ["text", "text_area", "text_read_only", "text_area_read_only", "username", "email", "password", "number", "checkbox", "radio-button-group", "dropdown", "date", "date-time", "file", "separator", "hidden", "static", "alert_info", "alert_warning", "alert_danger", "ak-locale"], EnumName = "PromptTypeEnum")] string Type,

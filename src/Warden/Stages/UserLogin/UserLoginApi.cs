@@ -19,7 +19,7 @@ public static class UserLoginApi
 
     [ApiSchema("UserLoginStageRequest", Description = "UserLoginStage Serializer")]
     public sealed record UserLoginStageRequest(
-        [ApiField(MinLength = 1)] string Name,
+        [ApiField(MinLength = 1, Indexed = true)] string Name,
         [ApiField(MinLength = 1, Description = "Determines how long a session lasts. Default of 0 means that the sessions lasts until the browser is closed. (Format: hours=-1;minutes=-2;seconds=-3)")] string SessionDuration = "seconds=0",
         bool TerminateOtherSessions = false,
         [ApiField(MinLength = 1, Description = "Offset the session will be extended by when the user picks the remember me option. Default of 0 means that the remember me option will not be shown. (Format: hours=-1;minutes=-2;seconds=-3)")] string RememberMeOffset = "seconds=0",

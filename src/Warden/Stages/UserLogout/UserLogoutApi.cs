@@ -12,7 +12,7 @@ public static class UserLogoutApi
         IReadOnlyList<FlowSet> FlowSet);
 
     [ApiSchema("UserLogoutStageRequest", Description = "UserLogoutStage Serializer")]
-    public sealed record UserLogoutStageRequest([ApiField(MinLength = 1)] string Name) : IStageRequest;
+    public sealed record UserLogoutStageRequest([ApiField(MinLength = 1, Indexed = true)] string Name) : IStageRequest;
 
     public static IEndpointRouteBuilder MapUserLogoutStageApi(this IEndpointRouteBuilder app)
     {

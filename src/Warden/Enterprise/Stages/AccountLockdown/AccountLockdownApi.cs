@@ -27,7 +27,7 @@ public static class AccountLockdownApi
 
     [ApiSchema("AccountLockdownStageRequest", Description = "AccountLockdownStage Serializer")]
     public sealed record AccountLockdownStageRequest(
-        [ApiField(MinLength = 1)] string Name,
+        [ApiField(MinLength = 1, Indexed = true)] string Name,
         [ApiField(Description = DeactivateUserHelp)] bool DeactivateUser = true,
         [ApiField(Description = SetUnusablePasswordHelp)] bool SetUnusablePassword = true,
         [ApiField(Description = DeleteSessionsHelp)] bool DeleteSessions = true,

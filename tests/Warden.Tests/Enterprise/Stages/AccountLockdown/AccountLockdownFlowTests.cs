@@ -23,7 +23,7 @@ public sealed class AccountLockdownFlowTests
 
     private static string DeniedJson(Flow flow, User pending, string message) => $$"""
         {"component": "ak-stage-access-denied",
-         "flow_info": {"title": "{{flow.Title}}", "background": "{{FlowExecutor.DefaultBackground}}", "cancel_url": "/flows/-/cancel/", "layout": "stacked"},
+         "flow_info": {"title": "{{flow.Title}}", "background": "{{FlowExecutor.DefaultBackground}}", "cancel_url": "/flows/-/cancel/", "layout": "stacked", "background_themed_urls": null},
          "pending_user": "{{pending.Username}}", "pending_user_avatar": "{{Avatars.For(pending)}}", "error_message": "{{message}}"}
         """;
 
