@@ -23,26 +23,11 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
     public async Task KillingTheServerDuringALockdownLeavesTheAccountUntouchedOrFullyLocked(string provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        var database = await TestDatabase.CreateAsync(provider);
-        var settings = TestLicenses.Trusting(database);
-        settings["Blueprints:ApplyDefaults"] = "false";
-        settings["Passwords:Iterations"] = "1000";
-        await using var seeder = await TestApp.StartAsync(provider, settings);
-        seeder.Clock.SetUtcNow(TimeProvider.System.GetUtcNow());
+        var (seeder, settings) = await FaultFixtures.NodeDatabaseAsync(provider);
+        await using var seeding = seeder;
         await TestLicenses.InstallAsync(seeder);
         var admin = await seeder.CreateUserAsync(superuser: true);
-        await seeder.WithDbAsync(async db =>
-        {
-            var flow = new Flow { Name = "Lockdown", Slug = "crash-lockdown", Title = "Lock", Designation = "stage_configuration", Authentication = "require_authenticated" };
-            var reason = new Prompt { Name = "crash-reason", FieldKey = AccountLockdown.ReasonKey, Label = "Reason", Type = "text_area", Required = true };
-            var prompt = new PromptStage { Name = "crash-prompt", Fields = [reason] };
-            var lockdown = new AccountLockdownStage { Name = "crash-lockdown" };
-            db.AddRange(flow, reason, prompt, lockdown);
-            db.Add(new FlowStageBinding { Target = flow, Stage = prompt, Order = 0 });
-            db.Add(new FlowStageBinding { Target = flow, Stage = lockdown, Order = 10 });
-            (await db.Brands.FirstAsync(b => b.Default, ct)).FlowLockdownId = flow.Id;
-            await db.SaveChangesAsync(ct);
-        });
+        Assert.Equal(Executor, await FaultFixtures.LockdownFlowAsync(seeder, "crash-lockdown"));
 
         var outcomes = new List<string>();
         // Two kill points: early (likely inside the first transaction) and later (likely after it committed).
@@ -120,15 +105,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
     /// <summary>An administrator's browser on <paramref name="node"/> with the plan at the lockdown stage (reason answered).</summary>
     private static async Task<HttpClient> ReachLockdownStageAsync(WardenNode node, TestApp seeder, User admin, User target, CancellationToken ct)
     {
-        var key = SessionStore.NewKey();
-        var now = seeder.Clock.GetUtcNow().UtcDateTime;
-        await seeder.WithDbAsync(async db =>
-        {
-            var session = new Session { SessionKey = key, Expires = now.AddHours(1), LastUsed = now, LastIp = "127.0.0.1" };
-            session.Authenticated = new AuthenticatedSession { SessionKey = key, UserId = admin.Id, Session = session };
-            db.Sessions.Add(session);
-            await db.SaveChangesAsync(ct);
-        });
+        var key = await seeder.AddSessionAsync(admin);
         var csrf = "csrf-" + Guid.NewGuid().ToString("N");
         var browser = node.Client($"{SessionStore.CookieName}={key}; {SessionStore.CsrfCookieName}={csrf}", csrf);
         browser.Timeout = TimeSpan.FromMinutes(2);

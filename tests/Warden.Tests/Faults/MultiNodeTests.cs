@@ -28,32 +28,16 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
     public async Task LockdownThroughOneNodeEndsTheTargetsAccessOnEveryNodeAtOnce(string provider)
     {
         var ct = TestContext.Current.CancellationToken;
-        var database = await TestDatabase.CreateAsync(provider);
-        var settings = TestLicenses.Trusting(database);
-        settings["Blueprints:ApplyDefaults"] = "false";
-        settings["Passwords:Iterations"] = "1000";
-        await using var seeder = await TestApp.StartAsync(provider, settings);
-        // The nodes run on the real clock; sessions and licences made here must be valid for them.
-        seeder.Clock.SetUtcNow(TimeProvider.System.GetUtcNow());
+        var (seeder, settings) = await FaultFixtures.NodeDatabaseAsync(provider);
+        await using var seeding = seeder;
 
         var admin = await seeder.CreateUserAsync(superuser: true);
         var adminToken = await seeder.CreateTokenAsync(admin);
         var target = await seeder.CreateUserAsync();
         var targetToken = await seeder.CreateTokenAsync(target);
-        var targetSession = await AddSessionAsync(seeder, target);
-        var adminSession = await AddSessionAsync(seeder, admin);
-        await seeder.WithDbAsync(async db =>
-        {
-            var flow = new Flow { Name = "Lockdown", Slug = "nodes-lockdown", Title = "Lock", Designation = "stage_configuration", Authentication = "require_authenticated" };
-            var reason = new Prompt { Name = "nodes-reason", FieldKey = AccountLockdown.ReasonKey, Label = "Reason", Type = "text_area", Required = true };
-            var prompt = new PromptStage { Name = "nodes-prompt", Fields = [reason] };
-            var lockdown = new AccountLockdownStage { Name = "nodes-lockdown" };
-            db.AddRange(flow, reason, prompt, lockdown);
-            db.Add(new FlowStageBinding { Target = flow, Stage = prompt, Order = 0 });
-            db.Add(new FlowStageBinding { Target = flow, Stage = lockdown, Order = 10 });
-            (await db.Brands.FirstAsync(b => b.Default, ct)).FlowLockdownId = flow.Id;
-            await db.SaveChangesAsync(ct);
-        });
+        var targetSession = await seeder.AddSessionAsync(target);
+        var adminSession = await seeder.AddSessionAsync(admin);
+        var executor = await FaultFixtures.LockdownFlowAsync(seeder, "nodes-lockdown");
         var licenceKey = await TestLicenses.IssueAsync(seeder);
 
         var nodes = new List<WardenNode>();
@@ -92,7 +76,6 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
             // The administrator's browser: the trigger on A, the prompt on B, the answer on C, the lockdown on A.
             var csrf = "csrf-" + Guid.NewGuid().ToString("N");
             var cookie = $"{SessionStore.CookieName}={adminSession}; {SessionStore.CsrfCookieName}={csrf}";
-            const string executor = "/api/v3/flows/executor/nodes-lockdown/?query=";
             using (var browserA = a.Client(cookie, csrf))
             using (var browserB = b.Client(cookie, csrf))
             using (var browserC = c.Client(cookie, csrf))
@@ -175,17 +158,4 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<string> AddSessionAsync(TestApp app, User user)
-    {
-        var key = SessionStore.NewKey();
-        var now = app.Clock.GetUtcNow().UtcDateTime;
-        await app.WithDbAsync(async db =>
-        {
-            var session = new Session { SessionKey = key, Expires = now.AddHours(1), LastUsed = now, LastIp = "127.0.0.1" };
-            session.Authenticated = new AuthenticatedSession { SessionKey = key, UserId = user.Id, Session = session };
-            db.Sessions.Add(session);
-            await db.SaveChangesAsync();
-        });
-        return key;
-    }
 }

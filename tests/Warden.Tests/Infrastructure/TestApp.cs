@@ -137,6 +137,24 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return key;
     }
 
+    /// <summary>
+    /// A logged-in session of the user (a Session + AuthenticatedSession row, as the login stage makes) that expires
+    /// after <paramref name="lifetime"/> (an hour unless given); returns its cookie value.
+    /// </summary>
+    public async Task<string> AddSessionAsync(User user, TimeSpan? lifetime = null)
+    {
+        var key = SessionStore.NewKey();
+        var now = Clock.GetUtcNow().UtcDateTime;
+        await WithDbAsync(async db =>
+        {
+            var session = new Session { SessionKey = key, Expires = now + (lifetime ?? TimeSpan.FromHours(1)), LastUsed = now, LastIp = "127.0.0.1" };
+            session.Authenticated = new AuthenticatedSession { SessionKey = key, UserId = user.Id, Session = session };
+            db.Sessions.Add(session);
+            await db.SaveChangesAsync();
+        });
+        return key;
+    }
+
     /// <summary>An HTTP client with no credentials (no cookie handling, redirects not followed).</summary>
     public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
 
@@ -154,15 +172,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     /// </summary>
     public async Task<(HttpClient Client, string SessionKey)> AsSessionAsync(User user)
     {
-        var key = SessionStore.NewKey();
-        var now = Clock.GetUtcNow().UtcDateTime;
-        await WithDbAsync(async db =>
-        {
-            var session = new Session { SessionKey = key, Expires = now.AddDays(1), LastUsed = now, LastIp = "127.0.0.1" };
-            session.Authenticated = new AuthenticatedSession { SessionKey = key, UserId = user.Id, Session = session };
-            db.Sessions.Add(session);
-            await db.SaveChangesAsync();
-        });
+        var key = await AddSessionAsync(user, TimeSpan.FromDays(1));
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
         var csrf = "csrf-" + Guid.NewGuid().ToString("N");
         var cookies = Server.BaseAddress;

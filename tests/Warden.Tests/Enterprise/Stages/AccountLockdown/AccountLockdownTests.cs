@@ -27,19 +27,6 @@ public sealed class AccountLockdownTests
             .LockAsync(http, target.Id, actions, reason, actor, TestContext.Current.CancellationToken);
     }
 
-    private static async Task AddSessionAsync(TestApp app, User user)
-    {
-        await app.WithDbAsync(async db =>
-        {
-            var key = SessionStore.NewKey();
-            var now = app.Clock.GetUtcNow().UtcDateTime;
-            var session = new Session { SessionKey = key, Expires = now.AddHours(1), LastUsed = now, LastIp = "127.0.0.1" };
-            session.Authenticated = new AuthenticatedSession { SessionKey = key, UserId = user.Id, Session = session };
-            db.Sessions.Add(session);
-            await db.SaveChangesAsync();
-        });
-    }
-
     private static Task<List<Event>> LockdownEventsAsync(TestApp app) =>
         app.WithDbAsync(async db => (await db.Set<Event>().Where(e => e.Action == "user_write").ToListAsync())
             .Where(e => e.Context["action_id"]?.GetValue<string>() == "account_lockdown").ToList());
@@ -51,9 +38,9 @@ public sealed class AccountLockdownTests
         var admin = await app.CreateUserAsync(superuser: true);
         var target = await app.CreateUserAsync();
         var bystander = await app.CreateUserAsync();
-        await AddSessionAsync(app, target);
-        await AddSessionAsync(app, target);
-        await AddSessionAsync(app, bystander);
+        await app.AddSessionAsync(target);
+        await app.AddSessionAsync(target);
+        await app.AddSessionAsync(bystander);
         foreach (var intent in Enum.GetValues<TokenIntent>())
         {
             await app.CreateTokenAsync(target, intent);
@@ -106,7 +93,7 @@ public sealed class AccountLockdownTests
         var admin = await app.CreateUserAsync(superuser: true);
         var target = await app.CreateUserAsync(password: "testpassword");
         await app.CreateTokenAsync(target);
-        await AddSessionAsync(app, target);
+        await app.AddSessionAsync(target);
 
         await LockAsync(app, target, new LockdownActions(DeactivateUser: true, SetUnusablePassword: false, DeleteSessions: false, RevokeTokens: false), "", admin);
 
@@ -167,7 +154,7 @@ public sealed class AccountLockdownTests
         var admin = await app.CreateUserAsync(superuser: true);
         var target = await app.CreateUserAsync(password: "testpassword");
         await app.CreateTokenAsync(target);
-        await AddSessionAsync(app, target);
+        await app.AddSessionAsync(target);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => LockAsync(app, target, LockdownActions.All, "x", admin));
 

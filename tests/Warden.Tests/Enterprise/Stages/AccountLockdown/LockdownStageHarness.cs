@@ -129,19 +129,7 @@ internal sealed class LockdownStageHarness
         app.WithDbAsync(async db => (await db.Set<Event>().AsNoTracking().Where(e => e.Action == EventActions.UserWrite).ToListAsync(Ct))
             .Where(e => e.Context["action_id"]?.GetValue<string>() == "account_lockdown").ToList());
 
-    public static async Task<string> AddSessionAsync(TestApp app, User user)
-    {
-        var key = SessionStore.NewKey();
-        await app.WithDbAsync(async db =>
-        {
-            var now = app.Clock.GetUtcNow().UtcDateTime;
-            var session = new Session { SessionKey = key, Expires = now.AddHours(1), LastUsed = now, LastIp = "127.0.0.1" };
-            session.Authenticated = new AuthenticatedSession { SessionKey = key, UserId = user.Id, Session = session };
-            db.Sessions.Add(session);
-            await db.SaveChangesAsync();
-        });
-        return key;
-    }
+    public static Task<string> AddSessionAsync(TestApp app, User user) => app.AddSessionAsync(user);
 
     /// <summary>
     /// Makes saving the lockdown's audit event throw, as authentik's tests patch event creation for this action and
