@@ -67,9 +67,10 @@ public sealed class SessionStore(WardenDbContext db, TimeProvider time)
 
     /// <summary>
     /// Logs the user in: a new session key (so a key fixed before login is useless), the plan data carried
-    /// over, and an AuthenticatedSession row that ties it to the user.
+    /// over, and an AuthenticatedSession row that ties it to the user. Null, and nothing changed, when the user is no
+    /// longer active at the moment of writing.
     /// </summary>
-    public async Task<Session> LoginAsync(HttpContext context, User user, TimeSpan lifetime, CancellationToken cancellationToken)
+    public async Task<Session?> LoginAsync(HttpContext context, User user, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         var identity = context.Identity();
         var now = time.GetUtcNow().UtcDateTime;
@@ -83,12 +84,21 @@ public sealed class SessionStore(WardenDbContext db, TimeProvider time)
             LastUsed = now,
         };
         session.Authenticated = new AuthenticatedSession { SessionKey = session.SessionKey, UserId = user.Id, Session = session };
-        if (identity.Session is { } old)
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
-            db.Sessions.Remove(old);
+            // The account may have been locked since the flow checked it: a session created now would outlive the lockdown.
+            if (!await AccessGuard.UserActiveAsync(db, user.Id, cancellationToken))
+            {
+                return null;
+            }
+            if (identity.Session is { } old)
+            {
+                db.Sessions.Remove(old);
+            }
+            db.Sessions.Add(session);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
         }
-        db.Sessions.Add(session);
-        await db.SaveChangesAsync(cancellationToken);
         session.Authenticated.User = user;
         identity.Session = session;
         identity.User = user;

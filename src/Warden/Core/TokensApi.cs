@@ -159,6 +159,7 @@ public static class TokensApi
             Expires = values.Expires,
             Expiring = body.Has("expiring") ? body.Value.Expiring : true,
         };
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await permissions.IsSuperuserAsync(actor, cancellationToken))
         {
             // A non-superuser always creates the token for itself, with the expiry its account dictates, and may read
@@ -167,14 +168,22 @@ public static class TokensApi
             token.Expiring = TokenExpiring(actor);
             await GrantOnManagedRoleAsync(db, actor, ViewTokenKey, token.Id.ToString(), cancellationToken);
         }
+        // A lockdown of the caller may have committed since the request authenticated: a token minted now with the
+        // stolen credential would outlive it.
+        if (!await AccessGuard.CallerStillValidAsync(db, http.Identity(), cancellationToken))
+        {
+            return AccessGuard.Refusal(http.Identity());
+        }
         db.Tokens.Add(token);
         if (!await TrySaveAsync(db, cancellationToken))
         {
             return ApiErrors.Field("identifier", "Token with this identifier already exists.");
         }
+        // Read back before the commit: a lockdown may delete the token the moment it is committed.
         var created = await db.Tokens.AsNoTracking().Include(t => t.User).SingleAsync(t => t.Id == token.Id, cancellationToken);
-        return TypedResults.Json((await ResponsesAsync([created], db, users, http.Request, cancellationToken))[0], ApiJson.Options,
-            statusCode: StatusCodes.Status201Created);
+        var response = (await ResponsesAsync([created], db, users, http.Request, cancellationToken))[0];
+        await transaction.CommitAsync(cancellationToken);
+        return TypedResults.Json(response, ApiJson.Options, statusCode: StatusCodes.Status201Created);
     }
 
     private static Task<IResult> Update(

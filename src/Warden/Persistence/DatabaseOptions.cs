@@ -14,6 +14,13 @@ public sealed class DatabaseOptions
     /// </summary>
     public string? ConnectionString { get; set; }
 
+    /// <summary>
+    /// PostgreSQL only: the most connections this node opens, unless the connection string sets <c>Maximum Pool
+    /// Size</c> itself. Requests beyond it wait for a free connection instead of being refused by the server; keep
+    /// nodes × this below the server's <c>max_connections</c> (100 by default).
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 25;
+
     /// <summary>Directory holding the SQLite database file (default <c>./data</c>).</summary>
     public string DataDirectory { get; set; } = "data";
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Warden.Persistence;
 
@@ -11,8 +12,7 @@ public static class PersistenceRegistration
         services.AddSingleton(options);
         if (options.IsPostgres)
         {
-            var connectionString = options.ConnectionString
-                ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is postgres.");
+            var connectionString = PostgresConnectionString(options);
             services.AddDbContext<WardenDbContext, PostgresWardenDbContext>(o => o.UseNpgsql(connectionString));
         }
         else
@@ -22,6 +22,24 @@ public static class PersistenceRegistration
         }
         services.AddHostedService<DatabaseStartup>();
         return services;
+    }
+
+    /// <summary>The configured connection string, with Warden's pool limit unless it sets one of its own.</summary>
+    public static string PostgresConnectionString(DatabaseOptions options)
+    {
+        var connectionString = options.ConnectionString
+            ?? throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is postgres.");
+        // Npgsql's builder answers ContainsKey for every keyword it knows, so look at what was written, by any of the
+        // keyword's spellings.
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var setsPool = written.Keys.Cast<string>()
+            .Select(k => k.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant())
+            .Any(k => k is "maxpoolsize" or "maximumpoolsize");
+        if (setsPool)
+        {
+            return connectionString;
+        }
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.MaxPoolSize }.ConnectionString;
     }
 
     public static string SqliteConnectionString(DatabaseOptions options)

@@ -74,7 +74,10 @@ public sealed class UserLoginStageExecutor(SessionStore sessions, WardenDbContex
         // authentik's 0 means "until the browser closes"; the row still needs an expiry.
         var lifetime = duration > TimeSpan.Zero ? duration : SessionStore.DefaultLifetime;
         var known = await db.AuthenticatedSessions.AnyAsync(a => a.UserId == user.Id && a.Session.LastIp == ClientIp.Of(run.Http), cancellationToken);
-        var session = await sessions.LoginAsync(run.Http, user, lifetime, cancellationToken);
+        if (await sessions.LoginAsync(run.Http, user, lifetime, cancellationToken) is not { } session)
+        {
+            return StageResult.Invalid("");
+        }
         if (stage.TerminateOtherSessions)
         {
             await db.Sessions.Where(s => s.Authenticated != null && s.Authenticated.UserId == user.Id && s.SessionKey != session.SessionKey)
