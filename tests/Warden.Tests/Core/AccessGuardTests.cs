@@ -18,12 +18,7 @@ public sealed class AccessGuardTests
         await using var app = await TestApp.StartAsync(provider);
         var user = await app.CreateUserAsync();
         var key = await app.CreateTokenAsync(user);
-        var identity = await app.WithDbAsync(async db => new RequestIdentity
-        {
-            User = user,
-            AuthenticatedBy = AuthenticatedBy.Token,
-            Token = await db.Tokens.AsNoTracking().SingleAsync(t => t.Key == key),
-        });
+        var identity = await TokenCallerAsync(app, user, key);
 
         Assert.True(await GuardAsync(app, identity));
 
@@ -32,12 +27,7 @@ public sealed class AccessGuardTests
 
         var other = await app.CreateUserAsync();
         var otherKey = await app.CreateTokenAsync(other);
-        var otherIdentity = await app.WithDbAsync(async db => new RequestIdentity
-        {
-            User = other,
-            AuthenticatedBy = AuthenticatedBy.Token,
-            Token = await db.Tokens.AsNoTracking().SingleAsync(t => t.Key == otherKey),
-        });
+        var otherIdentity = await TokenCallerAsync(app, other, otherKey);
         await app.WithDbAsync(db => db.Users.Where(u => u.Id == other.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.IsActive, false)));
         Assert.False(await GuardAsync(app, otherIdentity));
     }
@@ -68,12 +58,7 @@ public sealed class AccessGuardTests
         await using var app = await TestApp.StartAsync(provider);
         var user = await app.CreateUserAsync();
         var key = await app.CreateTokenAsync(user);
-        var identity = await app.WithDbAsync(async db => new RequestIdentity
-        {
-            User = user,
-            AuthenticatedBy = AuthenticatedBy.Token,
-            Token = await db.Tokens.AsNoTracking().SingleAsync(t => t.Key == key),
-        });
+        var identity = await TokenCallerAsync(app, user, key);
 
         // A lockdown's first transaction, held open: the user deactivated and the token deleted, not yet committed.
         await using var scope = app.Services.CreateAsyncScope();
@@ -90,6 +75,14 @@ public sealed class AccessGuardTests
         await transaction.CommitAsync();
         Assert.False(await check);
     }
+
+    /// <summary>The identity the authentication middleware gives a request that came with this token.</summary>
+    private static Task<RequestIdentity> TokenCallerAsync(TestApp app, User user, string key) => app.WithDbAsync(async db => new RequestIdentity
+    {
+        User = user,
+        AuthenticatedBy = AuthenticatedBy.Token,
+        Token = await db.Tokens.AsNoTracking().SingleAsync(t => t.Key == key),
+    });
 
     /// <summary>The guard as a write runs it: inside a transaction of its own request scope.</summary>
     private static Task<bool> GuardAsync(TestApp app, RequestIdentity identity) => app.WithDbAsync(async db =>
