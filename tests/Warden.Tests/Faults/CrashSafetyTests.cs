@@ -88,7 +88,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output)
         }
         var half = outcomes.Count(o => o == "HALF-LOCKED");
         output.WriteLine($"crash safety ({provider}): {outcomes.Count} kills during a lockdown of {Tokens} tokens: {string.Join(", ", outcomes)}; half-locked accounts: {half}");
-        Console.WriteLine($"crash safety ({provider}): half-locked accounts: {half} of {outcomes.Count}");
+        TestReport.Line($"crash safety ({provider}): half-locked accounts: {half} of {outcomes.Count}");
     }
 
     private sealed record AccountState(bool Active, string Password, int Tokens, int Sessions);

@@ -101,7 +101,7 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
                 var after = attempts.Where(x => x.StartedAt > committedBy).ToList();
                 var acceptedAfter = after.Count(x => x.Accepted);
                 output.WriteLine($"multi-node ({provider}): accepted after revocation: {acceptedAfter} of {after.Count} requests tried on 3 nodes ({before.Count} before, {before.Count(x => x.Accepted)} of them accepted)");
-                Console.WriteLine($"multi-node ({provider}): accepted after revocation: {acceptedAfter} of {after.Count} requests tried");
+                TestReport.Line($"multi-node ({provider}): accepted after revocation: {acceptedAfter} of {after.Count} requests tried");
                 // The loop must have worked before the lockdown, or "0 accepted" would prove nothing.
                 Assert.True(before.Any(x => x.Accepted), "no request with the target's credentials was accepted before the lockdown");
                 Assert.True(after.Count > 30, $"only {after.Count} requests after the lockdown");

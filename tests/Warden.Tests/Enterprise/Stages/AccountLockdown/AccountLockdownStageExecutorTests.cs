@@ -356,16 +356,26 @@ public sealed class AccountLockdownStageExecutorTests
         var hooks = new LockdownHooks { AfterUserUpdated = _ => throw new InvalidOperationException("injected") };
         await using var app = await TestApp.StartAsync(provider, services: s => s.AddSingleton(hooks));
         var admin = await app.CreateUserAsync(superuser: true);
-        var target = await app.CreateUserAsync();
+        var target = await app.CreateUserAsync(password: "testpassword");
         await app.CreateTokenAsync(target);
+        await app.CreateTokenAsync(target, TokenIntent.AppPassword);
+        await app.AddSessionAsync(target);
         var harness = await CreateAsync(app);
 
         var outcome = await harness.DispatchAsync(admin, Pending(target));
 
         AssertInvalid(outcome.Result, "Account lockdown failed for this account.");
-        Assert.True((await ReloadAsync(app, target)).IsActive);
-        Assert.Equal(1, await app.WithDbAsync(db => db.Tokens.CountAsync(t => t.UserId == target.Id, Ct)));
-        Assert.Empty(await LockdownEventsAsync(app));
+        var user = await ReloadAsync(app, target);
+        var (tokens, sessions) = await app.WithDbAsync(async db => (
+            await db.Tokens.CountAsync(t => t.UserId == target.Id, Ct),
+            await db.AuthenticatedSessions.CountAsync(a => a.UserId == target.Id, Ct)));
+        var events = await LockdownEventsAsync(app);
+        var halfLocked = !user.IsActive || !PasswordHasher.Verify("testpassword", user.Password) || tokens != 2 || sessions != 1;
+        TestReport.Line($"all-or-nothing ({provider}): failure injected after the user update; half-locked accounts: {(halfLocked ? 1 : 0)} of 1, lockdown events: {events.Count}");
+        Assert.True(user.IsActive);
+        Assert.True(PasswordHasher.Verify("testpassword", user.Password));
+        Assert.Equal((2, 1), (tokens, sessions));
+        Assert.Empty(events);
     }
 
     [Theory, Providers]
