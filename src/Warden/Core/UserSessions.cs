@@ -10,9 +10,14 @@ public static class UserSessions
     /// Deletes the Session rows behind the user's AuthenticatedSessions (the AuthenticatedSession rows go with them,
     /// by cascade), except <paramref name="keepSessionKey"/> when given. Returns how many sessions ended.
     /// </summary>
-    public static Task<int> EndAsync(WardenDbContext db, int userId, string? keepSessionKey, CancellationToken cancellationToken) =>
-        db.Sessions
-            .Where(s => db.AuthenticatedSessions.Any(a => a.SessionKey == s.SessionKey && a.UserId == userId))
+    public static Task<int> EndAsync(WardenDbContext db, int userId, string? keepSessionKey, CancellationToken cancellationToken)
+    {
+        // "session_key IN (SELECT session_id … WHERE user_id = …)": the user's index, then key lookups. A correlated
+        // EXISTS would make SQLite visit every session of every user.
+        var keys = db.AuthenticatedSessions.Where(a => a.UserId == userId).Select(a => a.SessionKey);
+        return db.Sessions
+            .Where(s => keys.Contains(s.SessionKey))
             .Where(s => keepSessionKey == null || s.SessionKey != keepSessionKey)
             .ExecuteDeleteAsync(cancellationToken);
+    }
 }

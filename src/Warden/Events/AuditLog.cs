@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 using Warden.Brands;
 using Warden.Core;
 using Warden.Persistence;
@@ -45,11 +46,15 @@ public sealed partial class AuditLog(IServiceScopeFactory scopes, TimeProvider t
     /// <summary>
     /// Records an event for this request. <paramref name="actingFor"/> is the flow's pending user when it differs
     /// from the authenticated user: authentik then stores the pending user with the actor under <c>authenticated_as</c>.
+    /// With <paramref name="into"/> the event is saved through that context, inside its open transaction, so that it
+    /// commits with the change it describes; a failure is rolled back to the save's own savepoint and leaves the
+    /// transaction usable.
     /// </summary>
     public async Task<bool> WriteAsync(
         HttpContext? http, string action, JsonObject context, string app = "authentik.events",
-        User? actor = null, User? actingFor = null, CancellationToken cancellationToken = default)
+        User? actor = null, User? actingFor = null, WardenDbContext? into = null, CancellationToken cancellationToken = default)
     {
+        Event? added = null;
         try
         {
             var user = actor ?? http?.CurrentUser();
@@ -81,7 +86,7 @@ public sealed partial class AuditLog(IServiceScopeFactory scopes, TimeProvider t
             }
             var now = time.GetUtcNow().UtcDateTime;
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<WardenDbContext>();
+            var db = into ?? scope.ServiceProvider.GetRequiredService<WardenDbContext>();
             JsonObject? brand = null;
             if (http is not null)
             {
@@ -97,7 +102,7 @@ public sealed partial class AuditLog(IServiceScopeFactory scopes, TimeProvider t
                     };
                 }
             }
-            db.Set<Event>().Add(new Event
+            added = new Event
             {
                 Action = action,
                 App = app,
@@ -107,7 +112,8 @@ public sealed partial class AuditLog(IServiceScopeFactory scopes, TimeProvider t
                 Created = now,
                 Expires = now + Retention,
                 Brand = brand,
-            });
+            };
+            db.Set<Event>().Add(added);
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }
@@ -115,6 +121,11 @@ public sealed partial class AuditLog(IServiceScopeFactory scopes, TimeProvider t
         catch (Exception ex)
 #pragma warning restore CA1031
         {
+            // A shared context must not try the failed event again with its owner's next save.
+            if (into is not null && added is not null)
+            {
+                into.Entry(added).State = EntityState.Detached;
+            }
             LogWriteFailed(logger, ex, action);
             return false;
         }

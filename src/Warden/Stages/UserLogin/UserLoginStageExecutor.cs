@@ -80,8 +80,7 @@ public sealed class UserLoginStageExecutor(SessionStore sessions, WardenDbContex
         }
         if (stage.TerminateOtherSessions)
         {
-            await db.Sessions.Where(s => s.Authenticated != null && s.Authenticated.UserId == user.Id && s.SessionKey != session.SessionKey)
-                .ExecuteDeleteAsync(cancellationToken);
+            await UserSessions.EndAsync(db, user.Id, session.SessionKey, cancellationToken);
         }
         await db.Users.Where(u => u.Id == user.Id).ExecuteUpdateAsync(u => u.SetProperty(x => x.LastLogin, time.GetUtcNow().UtcDateTime), cancellationToken);
 

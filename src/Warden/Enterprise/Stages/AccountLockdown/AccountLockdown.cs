@@ -66,10 +66,11 @@ public sealed partial class AccountLockdown(
     }
 
     /// <summary>
-    /// Locks <paramref name="targetId"/> and records why. Throws when the lockdown could not be applied; the
-    /// first transaction is all-or-nothing. The event is written after the change and never fails it.
+    /// Locks <paramref name="target"/> and records why. Throws when the lockdown could not be applied; the first
+    /// transaction is all-or-nothing and carries the event, so the event exists exactly when the lockdown committed.
+    /// The event is saved under its own savepoint: a failure to write it never fails the lockdown.
     /// </summary>
-    public async Task LockAsync(HttpContext http, int targetId, LockdownActions actions, string reason, User? actor, CancellationToken cancellationToken)
+    public async Task LockAsync(HttpContext http, User target, LockdownActions actions, string reason, User? actor, CancellationToken cancellationToken)
     {
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
@@ -77,7 +78,7 @@ public sealed partial class AccountLockdown(
             {
                 var unusable = PasswordHasher.Unusable();
                 // One UPDATE; password_change_date is deliberately left alone, as authentik does.
-                await db.Users.Where(u => u.Id == targetId).ExecuteUpdateAsync(u =>
+                await db.Users.Where(u => u.Id == target.Id).ExecuteUpdateAsync(u =>
                 {
                     if (actions.DeactivateUser)
                     {
@@ -93,19 +94,27 @@ public sealed partial class AccountLockdown(
             {
                 await afterUpdate(cancellationToken);
             }
-            await DeleteArtifactsAsync(targetId, actions, cancellationToken);
+            await DeleteArtifactsAsync(target.Id, actions, cancellationToken);
+            await audit.WriteAsync(http, EventActions.UserWrite, new JsonObject
+            {
+                ["action_id"] = ActionId,
+                ["reason"] = reason,
+                ["affected_user"] = target.Username,
+            }, EventApp, actor: actor, actingFor: target, into: db, cancellationToken: cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
+        LogLocked(logger, target.Id, actor?.Id);
 
         // A request that authenticated with a stolen credential before the commit may still create a token or
-        // session after our snapshot; delete again until nothing is left.
+        // session after our snapshot; delete again until nothing is left. (Token creation and login re-check their
+        // credential inside their own transaction, see AccessGuard; this loop is the second line.)
         for (var round = 0; ; round++)
         {
             if (hooks?.BeforeRemainingCheck is { } beforeCheck)
             {
                 await beforeCheck(cancellationToken);
             }
-            if (!await AnyArtifactsLeftAsync(targetId, actions, cancellationToken))
+            if (!await AnyArtifactsLeftAsync(target.Id, actions, cancellationToken))
             {
                 break;
             }
@@ -114,26 +123,17 @@ public sealed partial class AccountLockdown(
                 throw new InvalidOperationException("Lockdown artifacts kept reappearing.");
             }
             await using var again = await db.Database.BeginTransactionAsync(cancellationToken);
-            await DeleteArtifactsAsync(targetId, actions, cancellationToken);
+            await DeleteArtifactsAsync(target.Id, actions, cancellationToken);
             await again.CommitAsync(cancellationToken);
         }
-
-        var target = await db.Users.AsNoTracking().FirstAsync(u => u.Id == targetId, cancellationToken);
-        LogLocked(logger, target.Id, actor?.Id);
-        await audit.WriteAsync(http, EventActions.UserWrite, new JsonObject
-        {
-            ["action_id"] = ActionId,
-            ["reason"] = reason,
-            ["affected_user"] = target.Username,
-        }, EventApp, actor: actor, actingFor: target, cancellationToken: cancellationToken);
     }
 
     private async Task DeleteArtifactsAsync(int targetId, LockdownActions actions, CancellationToken cancellationToken)
     {
         if (actions.DeleteSessions)
         {
-            // Deleting the Session row cascades to its AuthenticatedSession: the cookie is refused on its next request.
-            await db.Sessions.Where(s => s.Authenticated != null && s.Authenticated.UserId == targetId).ExecuteDeleteAsync(cancellationToken);
+            // Deleting the Session rows cascades to their AuthenticatedSessions: the cookies are refused on their next request.
+            await UserSessions.EndAsync(db, targetId, null, cancellationToken);
         }
         if (actions.RevokeTokens)
         {
@@ -142,9 +142,12 @@ public sealed partial class AccountLockdown(
         }
     }
 
-    private async Task<bool> AnyArtifactsLeftAsync(int targetId, LockdownActions actions, CancellationToken cancellationToken) =>
-        (actions.DeleteSessions && await db.AuthenticatedSessions.AnyAsync(a => a.UserId == targetId, cancellationToken))
-        || (actions.RevokeTokens && await db.Tokens.AnyAsync(t => t.UserId == targetId, cancellationToken));
+    /// <summary>One round trip: does the target still have a session or a token the stage was to remove?</summary>
+    private Task<bool> AnyArtifactsLeftAsync(int targetId, LockdownActions actions, CancellationToken cancellationToken) =>
+        db.Users.Where(u => u.Id == targetId)
+            .Select(u => (actions.DeleteSessions && db.AuthenticatedSessions.Any(a => a.UserId == targetId))
+                || (actions.RevokeTokens && db.Tokens.Any(t => t.UserId == targetId)))
+            .FirstOrDefaultAsync(cancellationToken);
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Account lockdown applied to user {TargetId} by {ActorId}")]
     private static partial void LogLocked(ILogger logger, int targetId, int? actorId);

@@ -74,7 +74,7 @@ public sealed partial class AccountLockdownStageExecutor(
         // 6. The lockdown.
         try
         {
-            await lockdown.LockAsync(run.Http, target.Id, stage.Actions, reason, actor, cancellationToken);
+            await lockdown.LockAsync(run.Http, target, stage.Actions, reason, actor, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

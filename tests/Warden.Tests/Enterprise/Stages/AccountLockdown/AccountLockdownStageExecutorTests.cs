@@ -109,7 +109,7 @@ public sealed class AccountLockdownStageExecutorTests
             var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
             http.Identity().User = admin;
             await scope.ServiceProvider.GetRequiredService<Warden.Enterprise.Stages.AccountLockdown.AccountLockdown>()
-                .LockAsync(http, target.Id, LockdownActions.All, AccountLockdownStageExecutor.ReasonOf(plan), admin, Ct);
+                .LockAsync(http, target, LockdownActions.All, AccountLockdownStageExecutor.ReasonOf(plan), admin, Ct);
         }
 
         Assert.Equal("User requested lockdown", Assert.Single(await LockdownEventsAsync(app)).Context["reason"]!.GetValue<string>());
@@ -138,7 +138,7 @@ public sealed class AccountLockdownStageExecutorTests
             var http = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestServices = scope.ServiceProvider };
             http.Identity().User = target;
             await scope.ServiceProvider.GetRequiredService<Warden.Enterprise.Stages.AccountLockdown.AccountLockdown>()
-                .LockAsync(http, target.Id, harness.Stage.Actions, "", target, Ct);
+                .LockAsync(http, target, harness.Stage.Actions, "", target, Ct);
         }
 
         Assert.False((await ReloadAsync(app, target)).IsActive);

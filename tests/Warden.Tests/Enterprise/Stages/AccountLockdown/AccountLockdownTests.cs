@@ -24,7 +24,7 @@ public sealed class AccountLockdownTests
             http.Identity().AuthenticatedBy = AuthenticatedBy.Session;
         }
         await scope.ServiceProvider.GetRequiredService<Warden.Enterprise.Stages.AccountLockdown.AccountLockdown>()
-            .LockAsync(http, target.Id, actions, reason, actor, TestContext.Current.CancellationToken);
+            .LockAsync(http, target, actions, reason, actor, TestContext.Current.CancellationToken);
     }
 
     private static Task<List<Event>> LockdownEventsAsync(TestApp app) =>
