@@ -18,8 +18,7 @@ public sealed class Permissions(WardenDbContext db)
         {
             return false;
         }
-        var groups = await GroupClosureAsync(user.Id, cancellationToken);
-        return groups.Count > 0 && await db.Groups.AnyAsync(g => groups.Contains(g.Id) && g.IsSuperuser, cancellationToken);
+        return (await ClosureAsync(user.Id, cancellationToken)).Any(g => g.IsSuperuser);
     }
 
     /// <summary>True when the user may use <paramref name="permission"/> (e.g. <c>authentik_core.change_user</c>) globally, or on the object when one is given.</summary>
@@ -29,12 +28,12 @@ public sealed class Permissions(WardenDbContext db)
         {
             return false;
         }
-        var groups = await GroupClosureAsync(user.Id, cancellationToken);
-        if (groups.Count > 0 && await db.Groups.AnyAsync(g => groups.Contains(g.Id) && g.IsSuperuser, cancellationToken))
+        var closure = await ClosureAsync(user.Id, cancellationToken);
+        if (closure.Any(g => g.IsSuperuser))
         {
             return true;
         }
-        var roles = RoleIds(user.Id, groups);
+        var roles = RoleIds(user.Id, closure.Select(g => g.Id).ToList());
         return await db.Set<RolePermission>().AnyAsync(
             p => p.Permission == permission && (p.ObjectPk == null || p.ObjectPk == objectPk) && roles.Contains(p.RoleId),
             cancellationToken);
@@ -50,12 +49,12 @@ public sealed class Permissions(WardenDbContext db)
         {
             return [];
         }
-        var groups = await GroupClosureAsync(user.Id, cancellationToken);
-        if (groups.Count > 0 && await db.Groups.AnyAsync(g => groups.Contains(g.Id) && g.IsSuperuser, cancellationToken))
+        var closure = await ClosureAsync(user.Id, cancellationToken);
+        if (closure.Any(g => g.IsSuperuser))
         {
             return null;
         }
-        var roles = RoleIds(user.Id, groups);
+        var roles = RoleIds(user.Id, closure.Select(g => g.Id).ToList());
         var grants = await db.Set<RolePermission>()
             .Where(p => p.Permission == permission && roles.Contains(p.RoleId))
             .Select(p => p.ObjectPk)
@@ -80,26 +79,25 @@ public sealed class Permissions(WardenDbContext db)
     }
 
     /// <summary>The user's groups and all their ancestors.</summary>
-    public async Task<List<Guid>> GroupClosureAsync(int userId, CancellationToken cancellationToken)
-    {
-        var memberships = db.Set<Dictionary<string, object>>("authentik_core_user_groups");
-        var found = await memberships
-            .Where(j => EF.Property<int>(j, "user_id") == userId)
-            .Select(j => EF.Property<Guid>(j, "group_id"))
-            .ToListAsync(cancellationToken);
-        var all = new HashSet<Guid>(found);
-        var frontier = found;
-        var parents = db.Set<Dictionary<string, object>>("authentik_core_group_parents");
-        // Parent chains are short; a cycle cannot loop because visited groups are skipped.
-        while (frontier.Count > 0)
-        {
-            var current = frontier;
-            var next = await parents
-                .Where(j => current.Contains(EF.Property<Guid>(j, "child_id")))
-                .Select(j => EF.Property<Guid>(j, "parent_id"))
-                .ToListAsync(cancellationToken);
-            frontier = next.Where(all.Add).ToList();
-        }
-        return all.ToList();
-    }
+    public async Task<List<Guid>> GroupClosureAsync(int userId, CancellationToken cancellationToken) =>
+        (await ClosureAsync(userId, cancellationToken)).Select(g => g.Id).ToList();
+
+    /// <summary>
+    /// The user's groups and their ancestors with their superuser flag, in one round trip whatever the depth (a
+    /// recursive query both providers run; UNION, not UNION ALL, so a cycle of parents ends).
+    /// </summary>
+    private Task<List<ClosureGroup>> ClosureAsync(int userId, CancellationToken cancellationToken) =>
+        db.Database.SqlQueryRaw<ClosureGroup>(ClosureSql, userId).ToListAsync(cancellationToken);
+
+    private const string ClosureSql = """
+        WITH RECURSIVE closure(id) AS (
+            SELECT group_id FROM authentik_core_user_groups WHERE user_id = {0}
+            UNION
+            SELECT p.parent_id FROM authentik_core_group_parents AS p INNER JOIN closure AS c ON p.child_id = c.id
+        )
+        SELECT g.group_uuid AS "Id", g.is_superuser AS "IsSuperuser"
+        FROM closure AS c INNER JOIN authentik_core_group AS g ON g.group_uuid = c.id
+        """;
+
+    private sealed record ClosureGroup(Guid Id, bool IsSuperuser);
 }
